@@ -1,0 +1,67 @@
+"""The `gazette` command: run the stack, one service, or ingest files."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared.settings import get_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gazette", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="run the whole stack (embedded Redis unless GAZETTE_REDIS_URL)")
+    commands.add_parser("api", help="run the HTTP API")
+    worker = commands.add_parser("worker", help="run a worker")
+    worker.add_argument("kind", choices=["enrich", "ingest"])
+    health = commands.add_parser("healthcheck", help="exit 0 when a service is healthy")
+    health.add_argument("kind", choices=["api", "enrich", "ingest"])
+    ingest = commands.add_parser("ingest", help="queue the articles in files or folders")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "up":
+        from services.supervisor import Supervisor
+
+        return Supervisor(settings).run()
+    if args.command == "healthcheck":
+        from services.healthcheck import check_health
+
+        return 0 if check_health(settings, args.kind) else 1
+    if args.command == "api":
+        import uvicorn
+
+        uvicorn.run(
+            "services.api.app:create_app",
+            factory=True,
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level=settings.log_level.lower(),
+        )
+        return 0
+    if args.command == "worker" and args.kind == "enrich":
+        from services.enrich.worker import run_enrich_worker
+
+        run_enrich_worker(settings)
+        return 0
+    if args.command == "worker":
+        from services.ingest.worker import run_ingest_worker
+
+        run_ingest_worker(settings)
+        return 0
+    from services.ingest.command import ingest_paths
+
+    return ingest_paths(settings, args.paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

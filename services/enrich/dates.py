@@ -1,0 +1,57 @@
+"""TIMEX3 dates of an article: find temporal expressions and resolve them against its date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.tokens import Doc
+
+from services.enrich.dateline import find_dateline
+from services.enrich.tense import clause_tense
+from services.enrich.timex_calendar import Reference
+from services.enrich.timex_spans import find_spans
+from services.enrich.timex_values import normalise
+from shared.models import DateMention
+
+__all__ = ["extract_dates", "find_dateline"]
+
+# The clause around an expression ends at a sentence end or line break; finding that in the text
+# is far cheaper than walking `doc.sents`, which builds every token.
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+CONTEXT = 120
+
+# Spans are chosen before values are resolved; any fixed reference tells readable from not.
+_PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None)
+
+
+def _readable(text: str) -> bool:
+    return normalise(text, _PROBE) is not None
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the expression's sentence before and after it, within a short window."""
+    before = text[max(0, start - CONTEXT) : start]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(before)]
+    after = text[end : end + CONTEXT]
+    stop = _SENTENCE_END.search(after)
+    return before[cuts[-1] :] if cuts else before, after[: stop.start()] if stop else after
+
+
+def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
+    """Find temporal expressions in `doc` and normalise them against `published`."""
+    text = doc.text
+    focus = published
+    mentions: list[DateMention] = []
+    for start, end in find_spans(doc, _readable):
+        tense = clause_tense(*_clause_around(text, start, end))
+        found = normalise(text[start:end], Reference(published, focus, tense))
+        if found is None:
+            continue
+        kind, value = found
+        if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
+            focus = date.fromisoformat(value)
+        mentions.append(
+            DateMention(text=text[start:end], type=kind, value=value, start=start, end=end)  # type: ignore[arg-type]
+        )
+    return mentions

@@ -1,0 +1,43 @@
+"""The direction (past or future) of the clause around a temporal expression, from words alone."""
+
+from __future__ import annotations
+
+import re
+
+from services.enrich.timex_calendar import Tense
+
+# Without a tagger, tense comes from auxiliaries and past-tense forms; future cues are checked
+# on the same footing, and the cue nearest the expression wins.
+_FUTURE = (
+    # A modal or "to be" takes the participle after it, so "will be finalized" is not past.
+    r"(?:will|'ll|wo n't|won't|shall|should|may|might|could|would|to)(?: not)?"
+    r"(?: be| have been)? (?:[a-z]+ed|held|made|done|given|taken|built|sold|seen)|"
+    r"(?:is|are|was|were|has been|have been|had been) (?:scheduled|planned|set|expected|due)|"
+    r"will|'ll|wo n't|won't|shall|should|is to|are to|was to|to be|going to|set to|scheduled|schedule|"
+    r"plans? to|planned|expected|expects?|due|next|until|till|upcoming|coming|later|would|"
+    r"intends? to|aims? to|hopes? to|to begin|to start|to meet|to remain|to visit|to hold|"
+    r"to take|to open|to launch|to release|to go"
+)
+_PAST = (
+    # A participle after "be"/"been" belongs to the auxiliary before it, not to the past.
+    r"(?<!be )(?<!been )(?:"
+    r"was|were|had|did|has been|have been|said|says|told|ago|last|earlier|came|fell|rose|"
+    r"began|won|lost|saw|met|gave|went|took|made|held|sold|hit|led|left|became|broke|"
+    r"[a-z]{3,}ed)"
+)
+_CUES = re.compile(rf"\b(?:(?P<future>{_FUTURE})|(?P<past>{_PAST}))\b", re.IGNORECASE)
+# Only the near context speaks for the expression; a long sentence can switch tense.
+WINDOW = 80
+
+
+def clause_tense(before: str, after: str) -> Tense | None:
+    """The tense nearest the expression: the last cue before it, else the first after it."""
+    last: Tense | None = None
+    for match in _CUES.finditer(before[-WINDOW:]):
+        last = "future" if match["future"] else "past"
+    if last is not None:
+        return last
+    match = _CUES.search(after[:WINDOW])
+    if match:
+        return "future" if match["future"] else "past"
+    return None

@@ -1,0 +1,175 @@
+"""TIMEX3 values of calendar expressions: dates, months, years, decades, quarters, seasons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from services.enrich.timex_calendar import (
+    Reference,
+    month_value,
+    nearest_year,
+    period_year,
+)
+from services.enrich.timex_lexicon import HOLIDAYS, MONTHS, ORDINALS, SEASON_MONTH, SEASONS
+from services.enrich.timex_lexicon import alternation as alt
+
+Value = tuple[str, str]  # (TIMEX3 type, value)
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Reference], Value | None]]
+
+_M = rf"(?P<month>{alt(MONTHS)})\.?"
+_D = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_Y = r"(?P<year>1\d{3}|20\d{2})"
+_WD = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,? )?"
+# Vague edges of a period keep the period's value ("early 2009" is 2009 at year granularity).
+_EDGE = (
+    r"(?:(?:early|late|mid|the middle of|the end of|the beginning of|the start of|"
+    r"the very beginning of|the close of|the rest of|the remainder of)[\s-]?)?"
+)
+_RELYEAR = r"(?P<rel>this|last|next|the previous|the following|the same|that) year"
+
+
+def _day(year: int | None, month: int, day: int) -> Value | None:
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return "DATE", f"{year:04d}-{month:02d}-{day:02d}" if year else f"XXXX-{month:02d}-{day:02d}"
+
+
+def _full_date(m: re.Match[str], ref: Reference) -> Value | None:
+    return _day(int(m["year"]), MONTHS[m["month"]], int(m["day"]))
+
+
+def _numeric_date(m: re.Match[str], ref: Reference) -> Value | None:
+    # US order (month/day/year): WikiNews and most English newswire write it that way.
+    year = int(m["year"])
+    year += 0 if year > 100 else (1900 if year > 50 else 2000)
+    return _day(year, int(m["month"]), int(m["day"]))
+
+
+def _iso_date(m: re.Match[str], ref: Reference) -> Value | None:
+    return _day(int(m["year"]), int(m["month"]), int(m["day"]))
+
+
+def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
+    month, day = MONTHS[m["month"]], int(m["day"])
+    year = nearest_year(ref.anchor, month, day, ref.tense) if ref.anchor else None
+    return _day(year, month, day)
+
+
+def relative_year(rel: str | None, ref: Reference) -> int | None:
+    """The year meant by "this/last/next year" (None when there is no anchor)."""
+    base = ref.focus if rel in ("the same", "that") else ref.anchor
+    if base is None:
+        return None
+    step = {"last": -1, "the previous": -1, "next": 1, "the following": 1}.get(rel or "", 0)
+    return base.year + step
+
+
+def _month_year(m: re.Match[str], ref: Reference) -> Value | None:
+    month = MONTHS[m["month"]]
+    year = int(m["year"]) if m["year"] else relative_year(m["rel"], ref)
+    return "DATE", month_value(year, month) if year else f"XXXX-{month:02d}"
+
+
+def _month(m: re.Match[str], ref: Reference) -> Value | None:
+    month, rel, anchor = MONTHS[m["month"]], m["rel"], ref.anchor
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}"
+    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
+    year = nearest_year(anchor, month, None, tense)  # type: ignore[arg-type]
+    return "DATE", month_value(year, month)
+
+
+def _year(m: re.Match[str], ref: Reference) -> Value | None:
+    return "DATE", m["year"]
+
+
+def _short_year(m: re.Match[str], ref: Reference) -> Value | None:
+    two = int(m["yy"])
+    now = (ref.anchor or date.today()).year % 100
+    return "DATE", f"{19 if two > now + 5 else 20}{two:02d}"
+
+
+def _decade(m: re.Match[str], ref: Reference) -> Value | None:
+    if m["century"]:
+        return "DATE", m["century"] + m["tens"]
+    # "the 70s": the most recent such decade before the article's.
+    tens = int(m["tens"])
+    recent = (ref.anchor or date.today()).year // 10 % 10
+    return "DATE", f"{19 if tens > recent else 20}{tens}"
+
+
+def _century(m: re.Match[str], ref: Reference) -> Value | None:
+    return "DATE", f"{int(m['n']) - 1:02d}"
+
+
+def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
+    quarter = ORDINALS.get(m["q"], 0) if not m["q"].isdigit() else int(m["q"])
+    if not 1 <= quarter <= 4:
+        return None
+    if m["year"]:
+        year: int | None = int(m["year"])
+    elif m["rel"]:
+        year = relative_year(m["rel"], ref)
+    else:
+        year = period_year(ref.anchor, quarter * 3 - 2, ref.tense) if ref.anchor else None
+    return "DATE", f"{year:04d}-Q{quarter}" if year else f"XXXX-Q{quarter}"
+
+
+def _half(m: re.Match[str], ref: Reference) -> Value | None:
+    half = 1 if m["h"] == "first" else 2
+    year = int(m["year"]) if m["year"] else relative_year(m["rel"], ref)
+    return "DATE", f"{year:04d}-H{half}" if year else f"XXXX-H{half}"
+
+
+def _season(m: re.Match[str], ref: Reference) -> Value | None:
+    code, rel = SEASONS[m["season"]], m["rel"]
+    if m["year"]:
+        return "DATE", f"{m['year']}-{code}"
+    if ref.anchor is None:
+        return "DATE", f"XXXX-{code}"
+    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
+    year = period_year(ref.anchor, SEASON_MONTH[code], tense)  # type: ignore[arg-type]
+    return "DATE", f"{year:04d}-{code}"
+
+
+def _holiday(m: re.Match[str], ref: Reference) -> Value | None:
+    month, day = HOLIDAYS[m["holiday"]]
+    year = int(m["year"]) if m["year"] else None
+    if year is None and ref.anchor is not None:
+        year = nearest_year(ref.anchor, month, day, ref.tense)
+    return _day(year, month, day)
+
+
+_Q = r"(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th|[1-4])"
+ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
+    (re.compile(pattern), handler)
+    for pattern, handler in (
+        (rf"{_WD}{_M} {_D},? {_Y}", _full_date),
+        (rf"{_WD}(?:the )?{_D}(?: of)? {_M},? {_Y}", _full_date),
+        (
+            r"(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{2}|\d{4})",
+            _numeric_date,
+        ),
+        (r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})", _iso_date),
+        (rf"{_WD}{_M} {_D}", _month_day),
+        (rf"{_WD}(?:the )?{_D}(?: of)? {_M}", _month_day),
+        (rf"{_EDGE}{_M},? (?:of )?(?:{_Y}|{_RELYEAR})", _month_year),
+        (rf"{_EDGE}(?:(?P<rel>last|next|this) )?{_M}", _month),
+        (rf"{_EDGE}(?:the )?(?:year )?{_Y}", _year),
+        (r"(?:the )?'(?P<yy>\d{2})", _short_year),
+        (r"(?:the )?(?:early |late |mid-?)?(?:(?P<century>1\d|20)|')?(?P<tens>\d)0'?s", _decade),
+        (r"(?:the )?(?:early |late |mid-?)?(?P<n>\d{1,2})(?:st|nd|rd|th) century", _century),
+        (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
+        (rf"q{_Q} {_Y}", _quarter),
+        (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
+        (
+            rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})(?: of)?(?: {_Y})?",
+            _season,
+        ),
+        (rf"(?P<holiday>{alt(HOLIDAYS)})(?: {_Y})?", _holiday),
+    )
+)

@@ -1,0 +1,105 @@
+"""Words of time: month and weekday names, number words, units and TIMEX3 codes for them."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+FULL_MONTHS = tuple(m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july"))
+
+WEEKDAYS: dict[str, int] = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
+    "sunday": 7,
+}  # fmt: skip
+
+NUMBER_WORDS: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5,
+    "couple": 2, "dozen": 12,
+}  # fmt: skip
+# Counts a reader cannot pin down become TIMEX3's X.
+VAGUE_COUNTS = frozenset({"several", "few", "a few", "many", "some", "multiple", "numerous"})
+
+ORDINALS: dict[str, int] = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "final": 4,
+}  # fmt: skip
+
+# Unit name -> (TIMEX3 duration letter, is a clock unit, multiplier into that letter).
+UNITS: dict[str, tuple[str, bool, int]] = {
+    "second": ("S", True, 1), "minute": ("M", True, 1), "hour": ("H", True, 1),
+    "day": ("D", False, 1), "night": ("D", False, 1), "week": ("W", False, 1),
+    "fortnight": ("W", False, 2), "month": ("M", False, 1), "quarter": ("Q", False, 1),
+    "year": ("Y", False, 1), "decade": ("Y", False, 10), "century": ("Y", False, 100),
+}  # fmt: skip
+
+SEASONS: dict[str, str] = {
+    "spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI",
+}  # fmt: skip
+SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
+
+PARTS_OF_DAY: dict[str, str] = {
+    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI",
+    "midday": "MI", "overnight": "NI",
+}  # fmt: skip
+
+SET_WORDS: dict[str, str] = {
+    "hourly": "PT1H", "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W",
+    "monthly": "P1M", "quarterly": "P3M", "annual": "P1Y", "annually": "P1Y", "yearly": "P1Y",
+    "biannual": "P6M", "semiannual": "P6M",
+}  # fmt: skip
+
+REFERENCE_WORDS: dict[str, str] = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF",
+    "presently": "PRESENT_REF", "at present": "PRESENT_REF", "ongoing": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "the time being": "PRESENT_REF",
+    "the present": "PRESENT_REF", "present day": "PRESENT_REF", "right now": "PRESENT_REF",
+    "recently": "PAST_REF", "more recently": "PAST_REF", "recent": "PAST_REF",
+    "the past": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF",
+    "once": "PAST_REF", "earlier": "PAST_REF", "lately": "PAST_REF",
+    "the future": "FUTURE_REF", "soon": "FUTURE_REF", "very soon": "FUTURE_REF",
+    "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
+    "the long term": "FUTURE_REF", "the short term": "FUTURE_REF", "short-term": "FUTURE_REF",
+    "long-term": "FUTURE_REF", "later": "FUTURE_REF", "shortly": "FUTURE_REF",
+    "in the future": "FUTURE_REF", "eventually": "FUTURE_REF",
+}  # fmt: skip
+
+HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+    "new year's day": (1, 1), "new year 's day": (1, 1), "new year's eve": (12, 31),
+    "new year 's eve": (12, 31), "independence day": (7, 4), "halloween": (10, 31),
+    "valentine's day": (2, 14), "valentine 's day": (2, 14),
+}  # fmt: skip
+
+
+def alternation(words: object) -> str:
+    """A regex alternation of the given words, longest first so prefixes do not win."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+def parse_count(words: str) -> float | None:
+    """Read a count written in digits or words ("18", "two and a half", "twenty-five")."""
+    words = words.strip().replace(",", "").replace("a half", "half")
+    if words in VAGUE_COUNTS:
+        return None
+    try:
+        return float(words)
+    except ValueError:
+        pass
+    total = 0.0
+    for part in re.split(r"[\s-]+", words):
+        if part in ("and", ""):
+            continue
+        if part not in NUMBER_WORDS:
+            return None
+        value = NUMBER_WORDS[part]
+        total = total * value if value == 100 else total + value
+    return total or None

@@ -1,0 +1,232 @@
+"""TIMEX3 values of relative expressions, clock times, durations and sets."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from services.enrich.timex_absolute import Rule, Value, relative_year
+from services.enrich.timex_calendar import (
+    Reference,
+    add_months,
+    day_value,
+    month_value,
+    nearest_weekday,
+    quarter_of,
+    shift_day,
+    week_value,
+)
+from services.enrich.timex_lexicon import (
+    PARTS_OF_DAY,
+    REFERENCE_WORDS,
+    SET_WORDS,
+    UNITS,
+    WEEKDAYS,
+    parse_count,
+)
+from services.enrich.timex_lexicon import alternation as alt
+
+_UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
+_COUNT = (
+    r"(?P<count>\d+(?:\.\d+)?|(?:a few|a couple of|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
+    r"(?:(?:[\s-]|\sand\s)(?:a half|half|one|two|three|four|five|six|seven|eight|nine))?)"
+)
+_APPROX = (
+    r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
+    r"roughly|approximately|some|only|the past|the last|the next|the previous|the first|"
+    r"the coming|the following|another|an additional|a further) )?"
+)
+_DAYWORD = r"(?P<dayword>today|yesterday|tomorrow|tonight)"
+_WEEKDAY = rf"(?P<weekday>{alt(WEEKDAYS)})"
+
+
+def _focus_day(ref: Reference) -> date | None:
+    return ref.focus or ref.anchor
+
+
+def _day_of(dayword: str | None, weekday: str | None, ref: Reference) -> str:
+    """The date part of an expression naming a day ("Monday", "yesterday") or of the focus."""
+    if weekday:
+        if ref.anchor is None:
+            return f"XXXX-WXX-{WEEKDAYS[weekday]}"
+        return day_value(nearest_weekday(ref.anchor, WEEKDAYS[weekday], ref.tense))
+    base = ref.anchor if dayword else _focus_day(ref)
+    if base is None:
+        return "XXXX-XX-XX"
+    step = {"yesterday": -1, "tomorrow": 1}.get(dayword or "", 0)
+    return day_value(base + timedelta(days=step))
+
+
+def _reference(m: re.Match[str], ref: Reference) -> Value | None:
+    return "DATE", REFERENCE_WORDS[m["word"]]
+
+
+def _weekday(m: re.Match[str], ref: Reference) -> Value | None:
+    rel = m["rel"]
+    if ref.anchor is None or rel is None:
+        tense = ref.tense
+    else:
+        tense = "past" if rel == "last" else "future"
+    if ref.anchor is not None and rel in ("last", "next"):
+        start = ref.anchor + timedelta(days=-1 if rel == "last" else 1)
+        return "DATE", day_value(nearest_weekday(start, WEEKDAYS[m["weekday"]], tense))
+    return "DATE", _day_of(None, m["weekday"], Reference(ref.anchor, ref.focus, tense))
+
+
+def _dayword(m: re.Match[str], ref: Reference) -> Value | None:
+    if m["dayword"] == "tonight":
+        return "TIME", f"{_day_of('today', None, ref)}TNI"
+    return "DATE", _day_of(m["dayword"], None, ref)
+
+
+def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
+    return "TIME", f"{_day_of(m['dayword'], m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
+
+
+def _named_day(m: re.Match[str], ref: Reference) -> str:
+    """The date part of a clock time, from a day named before or after it."""
+    groups = m.groupdict()
+    dayword = groups.get("dayword") or groups.get("dayword2")
+    return _day_of(dayword, groups.get("weekday") or groups.get("weekday2"), ref)
+
+
+def _clock(m: re.Match[str], ref: Reference) -> Value | None:
+    hour, minute = int(m["hour"]), int(m["minute"] or 0)
+    meridiem = (m["meridiem"] or "").replace(".", "")
+    if not (m["minute"] or meridiem or m["zone"]) or hour > 24 or minute > 59:
+        return None
+    if m["sep"] != ":" and not (meridiem or m["zone"]):
+        return None  # "2.36" and "1130" are amounts unless a meridiem or zone says otherwise
+    hour += 12 if meridiem == "pm" and hour < 12 else 0
+    hour -= 12 if meridiem == "am" and hour == 12 else 0
+    zone = "Z" if m["zone"] in ("utc", "gmt", "z") else ""
+    return "TIME", f"{_named_day(m, ref)}T{hour:02d}:{minute:02d}{zone}"
+
+
+def _named_time(m: re.Match[str], ref: Reference) -> Value | None:
+    clock = "12:00" if m["named"] in ("noon", "midday") else "24:00"
+    return "TIME", f"{_named_day(m, ref)}T{clock}"
+
+
+def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
+    """The value of "this/last/next <unit>" at the unit's granularity."""
+    step = {"last": -1, "previous": -1, "past": -1, "next": 1, "following": 1, "coming": 1}
+    n = step.get(rel, 0)
+    base = (ref.focus or ref.anchor) if rel in ("same", "that", "the") else ref.anchor
+    if base is None:
+        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE",
+                "month": "XXXX-XX", "quarter": "XXXX-QX", "year": "XXXX"}.get(unit)  # fmt: skip
+    if unit == "day":
+        return day_value(base + timedelta(days=n))
+    if unit in ("week", "weekend"):
+        return week_value(base + timedelta(weeks=n)) + ("-WE" if unit == "weekend" else "")
+    if unit == "month":
+        return month_value(*add_months(base.year, base.month, n))
+    if unit == "quarter":
+        year, month = add_months(base.year, base.month, 3 * n)
+        return f"{year:04d}-Q{quarter_of(month)}"
+    if unit == "year":
+        return f"{base.year + n:04d}"
+    if unit == "decade":
+        return f"{(base.year // 10 + n):03d}"
+    return None
+
+
+def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
+    rel = m["rel"] if m["rel"] == "the" else m["rel"].removeprefix("the ")
+    value = unit_value(m["unit"], rel, ref)
+    return ("DATE", value) if value else None
+
+
+def _ago(m: re.Match[str], ref: Reference) -> Value | None:
+    count, unit = parse_count(m["count"]), m["unit"]
+    letter, clock, times = UNITS.get(unit, ("", True, 1))
+    if count is None or clock or count != int(count):
+        return None
+    n = int(count) * times * (1 if m["dir"] in ("later", "after", "from now") else -1)
+    base = ref.anchor if m["dir"] in ("ago", "from now") else _focus_day(ref)
+    if base is None:
+        return "DATE", {"Y": "XXXX", "M": "XXXX-XX", "Q": "XXXX-XX"}.get(letter, "XXXX-XX-XX")
+    if letter == "Y":
+        return "DATE", f"{base.year + n:04d}"
+    if letter in ("M", "Q"):
+        return "DATE", month_value(
+            *add_months(base.year, base.month, n * (3 if letter == "Q" else 1))
+        )
+    return "DATE", day_value(shift_day(base, days=n * (7 if letter == "W" else 1)))
+
+
+def duration_value(count: float | None, unit: str) -> str:
+    """A TIMEX3 duration ("P3M", "PT2H", "PXY") for a count of units."""
+    letter, clock, times = UNITS[unit]
+    if count is None:
+        amount = "X"
+        letter, times = ("DE", 1) if unit == "decade" else (letter, 1)
+    else:
+        total = count * times
+        amount = str(int(total)) if total == int(total) else f"{total:g}"
+    return f"P{'T' if clock else ''}{amount}{letter}"
+
+
+def _duration(m: re.Match[str], ref: Reference) -> Value | None:
+    raw = m.groupdict().get("count")
+    count = parse_count(raw) if raw else None
+    if raw is None and not m.group(0).endswith("s"):
+        count = 1  # "the past decade", "a day"
+    return "DURATION", duration_value(count, m["unit"])
+
+
+def _set(m: re.Match[str], ref: Reference) -> Value | None:
+    if m["word"]:
+        return "SET", SET_WORDS[m["word"]]
+    if m["weekday"]:
+        return "SET", f"XXXX-WXX-{WEEKDAYS[m['weekday']]}"
+    if m["unit"] == "second":
+        return None  # "a second attempt" is an ordinal
+    return "SET", duration_value(float(m["n"] or 1), m["unit"])
+
+
+_ZONE = r"(?:\s?\(?\s?(?P<zone>utc|gmt|z|[ecmp][sd]t|bst|cet)(?: ?[+-] ?\d{1,2})?\s?\)?)?"
+_DAYPOS = rf"(?:(?:{_DAYWORD}|{_WEEKDAY}),? )?"
+_DAYPOST = rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}))?".replace("<dayword>", "<dayword2>").replace(
+    "<weekday>", "<weekday2>"
+)
+RELATIVE_RULES: tuple[Rule, ...] = tuple(
+    (re.compile(pattern), handler)
+    for pattern, handler in (
+        (rf"(?:in )?(?P<word>{alt(REFERENCE_WORDS)})", _reference),
+        (rf"(?:(?P<rel>last|next|this|that|coming|past) )?{_WEEKDAY}", _weekday),
+        (rf"(?:earlier |later |early |late )?{_DAYWORD}", _dayword),
+        (
+            rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
+            rf"(?P<part>{alt(PARTS_OF_DAY)})",
+            _part_of_day,
+        ),
+        (
+            rf"{_DAYPOS}(?:at )?(?P<hour>\d{{1,2}})(?:(?P<sep>[:.])?(?P<minute>\d{{2}}))?\s?"
+            rf"(?P<meridiem>a\.?m\.?|p\.?m\.?)?{_ZONE}{_DAYPOST}",
+            _clock,
+        ),
+        (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
+        (rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)", _ago),
+        (
+            rf"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
+            rf"(?P<rel>this|last|next|the same|that|the last|the previous|the following|the coming|the) "
+            r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
+            _this_unit,
+        ),
+        (
+            rf"(?:(?P<word>{alt(SET_WORDS)})|(?:every|each) {_WEEKDAY}|"
+            rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{_UNIT})",
+            _set,
+        ),
+        (
+            rf"(?:a |the )?{_APPROX}(?:{_COUNT}[\s-])?(?:straight |consecutive |trading |"
+            rf"full |whole |long |more |calendar )?{_UNIT}(?:[\s-](?:long|old|history|period))?",
+            _duration,
+        ),
+        (rf"(?:over |for |in )?(?:the |recent |several |many |few )+{_UNIT}", _duration),
+    )
+)

@@ -1,0 +1,158 @@
+"""Where the temporal expressions are: spaCy's DATE/TIME spans and our own patterns, trimmed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE
+from spacy.tokens import Doc
+
+from services.enrich.timex_lexicon import PARTS_OF_DAY, REFERENCE_WORDS, SET_WORDS, UNITS
+from services.enrich.timex_lexicon import alternation as alt
+
+Span = tuple[int, int]
+Readable = Callable[[str], bool]
+
+SPACY_LABELS = ("DATE", "TIME")
+BEGIN = 3  # spaCy's ENT_IOB code for the first token of an entity
+
+# Adverbs too often not temporal ("once"), or rarely annotated, to find on our own.
+_UNTRIGGERED = {"once", "earlier", "formerly", "previously", "eventually", "shortly", "lately"}
+# What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
+_TRIGGERS = re.compile(
+    rf"\b(?:(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)})(?!-)"
+    rf"|(?:{alt(SET_WORDS)})"
+    r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:UTC|GMT))?|\d{4}\s?(?:UTC|GMT)"
+    r"|\d{1,2}\s?[ap]\.m\."
+    r"|\d{1,2}/\d{1,2}/\d{2,4}"
+    rf"|(?:\d+|single|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)-"
+    rf"(?:{alt(UNITS)})"
+    r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
+    rf"|(?:{alt(PARTS_OF_DAY)})"
+    r"|spring|summer|autumn|winter"
+    r")\b",
+    re.IGNORECASE,
+)
+# Words at an edge that TimeML leaves outside the expression.
+_LEADING = re.compile(
+    r"^(?:on|in|at|since|by|until|till|from|during|for|of|to|as of|within|just|only|more than|"
+    r"less than|and|or|but|before|after|,)\s+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
+_PIECES = re.compile(r"\n|\s,\s(?=\D)|,\s(?=\D)|\s(?:and|to|-+|through)\s")
+_JOINABLE_GAP = re.compile(r"[ ,]{0,3}|\s(?:on|of)\s")
+_READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"^\d{4}$")
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z]+")
+
+
+def entity_spans(doc: Doc) -> Iterator[Span]:
+    """spaCy's DATE/TIME entities, read from the token array: `doc.ents` builds every token."""
+    labels = [doc.vocab.strings[label] for label in SPACY_LABELS]
+    table = doc.to_array([ENT_IOB, ENT_TYPE])
+    begin = -1
+    for i in np.flatnonzero(np.isin(table[:, 1], labels)).tolist():
+        if begin >= 0 and (i != last + 1 or table[i, 0] == BEGIN):
+            yield doc[begin].idx, doc[last].idx + len(doc[last])
+            begin = -1
+        if begin < 0:
+            begin = i
+        last = i
+    if begin >= 0:
+        yield doc[begin].idx, doc[last].idx + len(doc[last])
+
+
+def candidate_spans(doc: Doc) -> Iterator[Span]:
+    """Raw spans: spaCy's DATE/TIME entities and matches of our own trigger patterns."""
+    yield from entity_spans(doc)
+    for match in _TRIGGERS.finditer(doc.text):
+        yield match.start(), match.end()
+
+
+def trim(text: str, span: Span) -> Span:
+    """Drop prepositions and conjunctions at the span's edges."""
+    start, end = span
+    while True:
+        piece = text[start:end]
+        lead = _LEADING.match(piece)
+        tail = _TRAILING.search(piece)
+        if not lead and not tail:
+            return start, end
+        start += lead.end() if lead else 0
+        end -= len(tail.group()) if tail else 0
+
+
+def refine(text: str, span: Span, readable: Readable) -> list[Span]:
+    """The readable expressions inside a raw span, split at line breaks and list separators."""
+    start, end = trim(text, span)
+    if start < end and readable(text[start:end]):
+        return [(start, end)]
+    pieces: list[Span] = []
+    cursor = start
+    for sep in [*_PIECES.finditer(text, start, end), None]:
+        stop = sep.start() if sep else end
+        piece = trim(text, (cursor, stop))
+        if piece[0] < piece[1] and readable(text[piece[0] : piece[1]]):
+            pieces.append(piece)
+        elif sep is None and not pieces:
+            pieces.extend(shrink(text, piece, readable))
+        cursor = sep.end() if sep else end
+    return pieces
+
+
+def shrink(text: str, span: Span, readable: Readable) -> list[Span]:
+    """The longest readable run of words inside a span ("their best week" -> "week")."""
+    words = [m.span() for m in re.finditer(r"\S+", text[span[0] : span[1]])]
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            start, end = span[0] + words[i][0], span[0] + words[i + size - 1][1]
+            if readable(text[start:end]):
+                return [(start, end)]
+    return []
+
+
+def is_false_alarm(text: str, span: Span) -> bool:
+    """Reading times ("3 min read") and numbers in names ("Russell 2000 Index")."""
+    start, end = span
+    if _READING_TIME.match(text[end : end + 8]):
+        return True
+    if _BARE_YEAR.match(text[start:end]):
+        before = text[max(0, start - 30) : start].split()
+        after = text[end : end + 30].split()
+        named = bool(before and after and _CAPITALISED.fullmatch(before[-1]))
+        return named and bool(_CAPITALISED.fullmatch(after[0]))
+    return False
+
+
+def merge_neighbours(text: str, spans: list[Span], readable: Readable) -> list[Span]:
+    """Join touching spans that read as one ("23 September" + ", 2016", "Thursday" + "night")."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev[1] : span[0]]
+            if _JOINABLE_GAP.fullmatch(gap) and readable(text[prev[0] : span[1]]):
+                merged[-1] = (prev[0], span[1])
+                continue
+        merged.append(span)
+    return merged
+
+
+def find_spans(doc: Doc, readable: Readable) -> list[Span]:
+    """Non-overlapping spans of readable temporal expressions, in text order."""
+    text = doc.text
+    refined = {
+        piece
+        for span in candidate_spans(doc)
+        for piece in refine(text, span, readable)
+        if not is_false_alarm(text, piece)
+    }
+    chosen: list[Span] = []
+    # Longest first, so "the first quarter of 2009" beats the "2009" inside it.
+    for span in sorted(refined, key=lambda s: (s[0] - s[1], s[0])):
+        if all(span[1] <= c[0] or c[1] <= span[0] for c in chosen):
+            chosen.append(span)
+    return merge_neighbours(text, sorted(chosen), readable)

@@ -1,0 +1,33 @@
+"""Normalise one temporal expression's text to its TIMEX3 type and value."""
+
+from __future__ import annotations
+
+import re
+
+from services.enrich.timex_absolute import ABSOLUTE_RULES, Value
+from services.enrich.timex_calendar import Reference
+from services.enrich.timex_relative import RELATIVE_RULES
+
+RULES = ABSOLUTE_RULES + RELATIVE_RULES
+_SPACES = re.compile(r"\s+")
+# Tokenised sources write "March 06 , 2008" and "New Year 's"; read them like plain prose.
+_SPACED_PUNCT = re.compile(r" (?=[,)]|'s\b)|(?<=\() ")
+_EDGE_PUNCT = "`'\".,;:!?()[] "
+
+
+def clean(text: str) -> str:
+    """Lower-case, single-spaced text with tokeniser spacing and edge quotes removed."""
+    text = _SPACED_PUNCT.sub("", _SPACES.sub(" ", text.lower()))
+    return text.strip(_EDGE_PUNCT) if not text.endswith(".m.") else text.strip(_EDGE_PUNCT[:3])
+
+
+def normalise(text: str, ref: Reference) -> Value | None:
+    """The (type, value) of a temporal expression, or None when it is not one we can read."""
+    phrase = clean(text)
+    for pattern, handler in RULES:
+        match = pattern.fullmatch(phrase)
+        if match:
+            value = handler(match, ref)
+            if value is not None:
+                return value
+    return None

