@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from shared.logs import configure_logging
 from shared.settings import get_settings
 
 
@@ -25,10 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level, as_json=settings.log_json)
     if args.command == "up":
         from services.supervisor import Supervisor
 
@@ -46,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=settings.api_host,
             port=settings.api_port,
             log_level=settings.log_level.lower(),
+            log_config=None,  # keep the JSON handler configure_logging installed
         )
         return 0
     if args.command == "worker" and args.kind == "enrich":

@@ -8,6 +8,8 @@ class GazetteError(Exception):
 
     status = 400
     title = "Bad request"
+    # Seconds a client should wait before trying again (sent as `Retry-After`), when it helps.
+    retry_after: int | None = None
 
 
 class ArticleNotFound(GazetteError):
@@ -19,6 +21,35 @@ class ArticleNotFound(GazetteError):
         self.article_id = article_id
 
 
+class ArticleNotRetryable(GazetteError):
+    status = 409
+    title = "Article is not failed"
+
+    def __init__(self, article_id: str, status: str) -> None:
+        super().__init__(f"Article {article_id!r} is {status}; only a failed article is retried.")
+        self.article_id = article_id
+
+
 class StoreUnavailable(GazetteError):
     status = 503
     title = "Storage unavailable"
+    retry_after = 2
+
+
+class QueueUnavailable(GazetteError):
+    status = 503
+    title = "Queue unavailable"
+    retry_after = 2
+
+
+class QueueFull(GazetteError):
+    """Backpressure: the enrich queue is past its configured depth."""
+
+    status = 503
+    title = "Enrichment queue is full"
+
+    def __init__(self, depth: int, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"{depth} articles wait for enrichment (limit {limit}); submit again later."
+        )
+        self.retry_after = retry_after

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -108,3 +109,73 @@ class Accepted(BaseModel):
 
     id: str
     status: ArticleStatus
+
+
+# -- feeds (issue 4) ---------------------------------------------------------------------------
+
+FEED_MIN_INTERVAL_SECONDS = 60
+FEED_MAX_INTERVAL_SECONDS = 7 * 86_400
+
+
+def _http_url(value: str) -> str:
+    """A feed URL must be absolute http(s) with a host; nothing else is ever fetched."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value.strip()
+
+
+class FeedStatus(StrEnum):
+    NEW = "new"  # not polled yet
+    OK = "ok"  # fetched and parsed
+    NOT_MODIFIED = "not_modified"  # a 304: nothing parsed
+    RETRY_LATER = "retry_later"  # a 429/503; the next poll honours Retry-After
+    ERROR = "error"  # fetch or parse failed; see `last_error`
+
+
+class FeedIn(BaseModel):
+    """A feed to follow, as submitted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[str, Field(min_length=1, max_length=4_096), AfterValidator(_http_url)]
+    interval_seconds: (
+        Annotated[int, Field(ge=FEED_MIN_INTERVAL_SECONDS, le=FEED_MAX_INTERVAL_SECONDS)] | None
+    ) = None
+    source: Annotated[str, Field(max_length=200)] | None = None
+
+
+class Feed(BaseModel):
+    """A followed feed with the outcome of its last poll."""
+
+    id: str
+    url: str
+    source: str | None = None
+    title: str | None = None
+    interval_seconds: int
+    created_at: Timestamp
+    last_polled_at: Timestamp | None = None
+    last_status: FeedStatus = FeedStatus.NEW
+    last_error: str | None = None
+    error_count: int = 0
+    next_poll_at: Timestamp | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    articles: int = 0
+
+
+class FeedPollOutcome(BaseModel):
+    """What one poll of a feed found, as the ingest worker records it."""
+
+    status: FeedStatus
+    polled_at: Timestamp
+    next_poll_at: Timestamp
+    error: str | None = None
+    error_count: int = 0
+    # Validators for the next conditional GET; None keeps the stored ones.
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    # Set when the feed answered with a permanent redirect: the URL to poll from now on.
+    moved_to: str | None = None
+    new_articles: int = 0

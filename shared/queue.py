@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from celery import Celery
 from kombu import Queue
+from kombu.exceptions import OperationalError
 
+from shared.errors import QueueUnavailable
 from shared.settings import Settings
 
 ENRICH_QUEUE = "enrich"
 ENRICH_TASK = "gazette.enrich_article"
 
-# Longer than any enrichment may take (the task's hard time limit), so that Redis never hands
-# an unacknowledged task to a second worker while the first is still on it.
-TASK_TIME_LIMIT_SECONDS = 300
+# The ordering that keeps one task on one worker at a time:
+#   enrichment (tens of ms) << soft limit < hard limit < sweeper's stale age < visibility timeout.
+# The hard limit ends a stuck task before the sweeper (`sweep_after_seconds`, default 150 s)
+# re-queues its article, and Redis hands an unacknowledged task to a second worker only long
+# after both (the sweeper, not the visibility timeout, is what recovers a killed worker's work).
+TASK_TIME_LIMIT_SECONDS = 120
+TASK_SOFT_TIME_LIMIT_SECONDS = 100
 VISIBILITY_TIMEOUT_SECONDS = 3600
+
+# A publish while Redis is down fails within about a second, so that the API answers 503
+# quickly instead of holding the request (Celery's default retries for several seconds).
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                        "interval_max": 0.2}  # fmt: skip
+
+MAX_DEPTH_CONF = "gazette_max_queue_depth"
+
+log = logging.getLogger(__name__)
 
 
 def create_celery_app(settings: Settings) -> Celery:
@@ -21,6 +39,7 @@ def create_celery_app(settings: Settings) -> Celery:
     broker = settings.require_redis_url()
     app = Celery("gazette", broker=broker, set_as_current=True)
     transport = {
+        # One value for every app (API, ingest, workers): they all build it here.
         "visibility_timeout": VISIBILITY_TIMEOUT_SECONDS,
         "socket_timeout": 5,
         "socket_connect_timeout": 2,
@@ -33,39 +52,49 @@ def create_celery_app(settings: Settings) -> Celery:
         task_default_queue=ENRICH_QUEUE,
         task_queues=[Queue(ENRICH_QUEUE)],
         task_routes={ENRICH_TASK: {"queue": ENRICH_QUEUE}},
-        # Acknowledge after the work is stored; a worker that dies mid-task hands it back.
+        # Acknowledge after the work is stored; a worker process that dies mid-task hands it
+        # back (reject + requeue), and the article's attempt counter ends a crash loop.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         task_time_limit=TASK_TIME_LIMIT_SECONDS,
-        task_soft_time_limit=TASK_TIME_LIMIT_SECONDS - 30,
+        task_soft_time_limit=TASK_SOFT_TIME_LIMIT_SECONDS,
         worker_prefetch_multiplier=1,
         # Results live in the store, not in a result backend that grows without bound.
         task_ignore_result=True,
         task_store_errors_even_if_ignored=False,
         result_backend=None,
         broker_transport_options=transport,
+        broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
+        task_publish_retry=True,
+        task_publish_retry_policy=PUBLISH_RETRY_POLICY,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         task_send_sent_event=False,
         enable_utc=True,
     )
+    # Every EnrichQueue on this app (API, ingest) applies the same backpressure limit.
+    app.conf[MAX_DEPTH_CONF] = settings.max_queue_depth
     return app
 
 
 class EnrichQueue:
     """Sends articles to the enrich workers by id."""
 
-    def __init__(self, app: Celery) -> None:
+    def __init__(self, app: Celery, max_depth: int | None = None) -> None:
         self._app = app
+        # Backpressure: how many tasks may wait before submissions are refused.
+        self.max_depth: int | None = max_depth or app.conf.get(MAX_DEPTH_CONF)
+        self.name = ENRICH_QUEUE
 
     def enqueue(self, article_id: str) -> None:
-        self._app.send_task(ENRICH_TASK, args=[article_id], queue=ENRICH_QUEUE)
-
-    def depth(self) -> int:
-        """How many tasks wait on the enrich queue (the Redis list behind it)."""
-        with self._app.connection_for_write() as conn:
-            client = conn.default_channel.client  # type: ignore[attr-defined]
-            return int(client.llen(ENRICH_QUEUE))
+        """Publish one enrich task; raises QueueUnavailable when the broker cannot take it."""
+        try:
+            self._app.send_task(ENRICH_TASK, args=[article_id], queue=ENRICH_QUEUE)
+        except (OperationalError, redis.RedisError, OSError) as exc:
+            log.warning("could not queue article: %s", exc, extra={"article_id": article_id})
+            raise QueueUnavailable(
+                "The enrichment queue does not answer; try again shortly."
+            ) from exc

@@ -28,6 +28,43 @@ class Settings(BaseSettings):
     enrich_concurrency: int | None = Field(default=None, ge=1)
     log_level: str = "INFO"
 
+    # -- reliability (issue 6) --
+    # Past this many waiting enrich tasks, submissions are refused with 503 and Retry-After.
+    max_queue_depth: int = Field(default=10_000, ge=1)
+    # Deliveries of one article before it is dead-lettered as `failed`.
+    max_attempts: int = Field(default=3, ge=1)
+    # An article `processing` (or `queued` while the queue is empty) this long is re-queued.
+    # Above the task's hard time limit, so a task that is still running is never doubled.
+    sweep_after_seconds: float = Field(default=150.0, gt=0)
+    sweep_every_seconds: float = Field(default=15.0, gt=0)
+    # Structured JSON log lines (one object per line) instead of plain text.
+    log_json: bool = True
+
+    # -- feeds (issue 4) --
+    # A feed added without `interval_seconds` is polled this often.
+    feed_interval_seconds: int = Field(default=900, ge=60, le=7 * 86_400)
+    # How long a worker's claim on one feed lasts; a worker that dies mid-poll frees its feeds
+    # after this. Above the time one poll can take (a feed plus one page per entry).
+    feed_claim_seconds: float = Field(default=600.0, gt=0)
+    # Feeds one ingest worker claims per round.
+    feed_claim_batch: int = Field(default=8, ge=1)
+    fetch_connect_timeout: float = Field(default=5.0, gt=0)
+    fetch_read_timeout: float = Field(default=15.0, gt=0)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+
+    # -- query API (issue 5) --
+    # Comma-separated keys; when set, every write (POST) needs one in `X-API-Key`.
+    api_keys: str = ""
+    # Requests with a larger body are refused with 413.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
+    # Requests per minute per client address; 0 turns the limit off.
+    rate_limit_per_minute: int = Field(default=0, ge=0)
+
+    def api_key_set(self) -> frozenset[str]:
+        """The configured API keys (empty: writes are open)."""
+        return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
+
     def require_redis_url(self) -> str:
         """The Redis URL, or a clear error for a service started without one."""
         if not self.redis_url:

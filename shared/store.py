@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import redis
 
-from shared.errors import ArticleNotFound
+from shared import lifecycle
+from shared.article_index import ArticleIndex  # query indexes (issue 5)
+from shared.article_query import ArticleQuery, ArticleSummary, Cursor, EntityCount
+from shared.article_search import ArticleSearch
+from shared.errors import ArticleNotFound, ArticleNotRetryable
 from shared.identity import article_id, content_digest, url_digest
 from shared.keys import Keys
+from shared.metrics import observation_fields
 from shared.models import Article, ArticleIn, ArticleStatus, Enrichment
 
 # Dedupe and insert in one step, so that two submissions of one article race to a single id.
@@ -45,6 +51,11 @@ class Store:
         self._redis = client
         self._keys = keys or Keys()
         self._save_new = client.register_script(_SAVE_NEW)
+        self._claim = client.register_script(lifecycle.CLAIM)
+        self._requeue = client.register_script(lifecycle.REQUEUE)
+        self._retry = client.register_script(lifecycle.RETRY)
+        self._index = ArticleIndex(client, self._keys)  # query indexes (issue 5)
+        self._search = ArticleSearch(client, self._keys)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "gazette") -> Store:
@@ -81,6 +92,7 @@ class Store:
             "status": ArticleStatus.QUEUED.value,
             "created_at": now.isoformat(),
             "attempts": "0",
+            "status_since": repr(now.timestamp()),  # when the status last changed (sweeper)
         }
         # Absent fields stay absent, so that HSETNX can fill them later.
         optional = {
@@ -106,6 +118,10 @@ class Store:
                 *[part for pair in fields.items() for part in pair],
             ],
         )
+        if int(created):  # index the new article for queries (issue 5)
+            pipe = self._redis.pipeline(transaction=False)
+            self._index.add_submission(pipe, new_id, submitted, now)
+            pipe.execute()
         return str(found_id), bool(int(created))
 
     def get_article(self, article_id: str) -> Article:
@@ -132,8 +148,15 @@ class Store:
         pipe.hgetall(key)
         return _article_from_hash(pipe.execute()[-1])
 
-    def mark_enriched(self, article_id: str, enrichment: Enrichment) -> None:
-        """Store the enrichment and mark the article enriched."""
+    def mark_enriched(
+        self,
+        article_id: str,
+        enrichment: Enrichment,
+        observations: Mapping[str, float] | None = None,
+    ) -> None:
+        """Store the enrichment and mark the article enriched; `observations` feed /metrics."""
+        # Indexed first: a crash in between leaves it `processing`, and a redelivery re-indexes.
+        self._index.replace_enrichment(article_id, enrichment)
         key = self._keys.article(article_id)
         fields = {
             "entities": _dump_list(enrichment.entities),
@@ -148,7 +171,10 @@ class Store:
             # Fills a missing publication date (a dateline); never overwrites a submitted one.
             pipe.hsetnx(key, "published_at", enrichment.published_at.isoformat())
         self._set_status(pipe, article_id, ArticleStatus.ENRICHED)
+        for histogram, seconds in (observations or {}).items():
+            self._observe(pipe, histogram, seconds)
         pipe.execute()
+        self._index.announce_enriched(article_id)
 
     def mark_failed(self, article_id: str, error: str) -> None:
         """Record why the article could not be enriched."""
@@ -178,6 +204,95 @@ class Store:
             str(name) for name in self._redis.zrangebyscore(self._keys.workers(kind), since, "+inf")
         ]
 
+    # -- reliability (issue 6): claims, sweeping, retries, backpressure, metrics -------------
+
+    def claim_for_enrichment(self, article_id: str, max_attempts: int) -> str:
+        """Count a delivery and mark the article processing, or say why not (lifecycle.CLAIM)."""
+        error = f"gave up after {max_attempts} attempts: the worker died or timed out each time"
+        answer = self._claim(
+            keys=self._lifecycle_keys(article_id), args=[repr(time.time()), max_attempts, error]
+        )
+        return str(answer)
+
+    def stale_articles(self, status: ArticleStatus, older_than: float) -> list[str]:
+        """Ids of articles whose status has not changed for `older_than` seconds."""
+        ids = [str(i) for i in self._redis.smembers(self._keys.articles_with_status(status.value))]
+        pipe = self._redis.pipeline(transaction=False)
+        for found in ids:
+            pipe.hget(self._keys.article(found), "status_since")
+        cutoff = time.time() - older_than
+        return [
+            found
+            for found, since in zip(ids, pipe.execute(), strict=True)
+            if float(since or 0) <= cutoff
+        ]
+
+    def requeue_stale(self, article_id: str, status: ArticleStatus, older_than: float) -> bool:
+        """Move a still-stale article back to `queued`; False when it moved on meanwhile."""
+        now = time.time()
+        answer = self._requeue(
+            keys=self._lifecycle_keys(article_id),
+            args=[repr(now), status.value, repr(now - older_than)],
+        )
+        return bool(int(answer))
+
+    def reopen_failed(self, article_id: str) -> None:
+        """Move a failed article back to `queued` with its attempts reset (a user's retry)."""
+        found = str(self._retry(keys=self._lifecycle_keys(article_id), args=[repr(time.time())]))
+        if not found:
+            raise ArticleNotFound(article_id)
+        if found != ArticleStatus.FAILED.value:
+            raise ArticleNotRetryable(article_id, found)
+
+    def take_sweeper_turn(self, holder: str, seconds: float) -> bool:
+        """True for the one caller that may sweep for the next `seconds` (a Redis lock)."""
+        lock = self._keys.sweeper_lock
+        return bool(self._redis.set(lock, holder, nx=True, px=max(1, int(seconds * 1000))))
+
+    def queue_depth(self, queue: str) -> int:
+        """Tasks waiting on a broker queue: one LLEN, no broker connection."""
+        return int(self._redis.llen(self._keys.broker_queue(queue)))
+
+    def count_event(self, counter: str) -> None:
+        self._redis.hincrby(self._keys.metrics, counter, 1)
+
+    def metrics_snapshot(self) -> dict[str, float]:
+        """The counters and histogram buckets the workers recorded."""
+        raw = cast(dict[str, str], self._redis.hgetall(self._keys.metrics))
+        return {name: float(value) for name, value in raw.items()}
+
+    def _observe(self, pipe: Any, histogram: str, seconds: float) -> None:
+        for field, amount in observation_fields(histogram, seconds).items():
+            pipe.hincrbyfloat(self._keys.metrics, field, amount)
+
+    def _lifecycle_keys(self, article_id: str) -> list[str]:
+        statuses = [self._keys.articles_with_status(status.value) for status in ArticleStatus]
+        return [self._keys.article(article_id), *statuses, self._keys.metrics]
+
+    # -- queries (issue 5): filters over the indexes `shared/article_index.py` keeps ----------
+
+    def find_articles(self, query: ArticleQuery) -> tuple[list[ArticleSummary], Cursor | None]:
+        """One page of article summaries matching every filter, newest first."""
+        hits, cursor = self._search.find(query)
+        return self._index.summaries([article_id for article_id, _ in hits]), cursor
+
+    def get_articles(self, article_ids: list[str]) -> list[Article]:
+        """Whole articles in the order given; vanished ones left out."""
+        pipe = self._redis.pipeline(transaction=False)
+        for found in article_ids:
+            pipe.hgetall(self._keys.article(found))
+        return [_article_from_hash(raw) for raw in pipe.execute() if raw]
+
+    def resolve_entities(self, entity_ids: list[str], lookup_keys: list[str]) -> list[str]:
+        """Known entity ids: those of `entity_ids` and those any normalised name stands for."""
+        return self._search.resolve_entities(tuple(entity_ids), tuple(lookup_keys))
+
+    def rank_entities(
+        self, label: str | None, entity_ids: list[str] | None, limit: int
+    ) -> list[EntityCount]:
+        """Entities with their article counts, most first (only `entity_ids` when given)."""
+        return self._search.rank_entities(label, entity_ids, limit)
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _set_status(self, pipe: Any, article_id: str, status: ArticleStatus) -> None:
@@ -185,7 +300,10 @@ class Store:
             if other is not status:
                 pipe.srem(self._keys.articles_with_status(other.value), article_id)
         pipe.sadd(self._keys.articles_with_status(status.value), article_id)
-        pipe.hset(self._keys.article(article_id), "status", status.value)
+        pipe.hset(
+            self._keys.article(article_id),
+            mapping={"status": status.value, "status_since": repr(time.time())},
+        )
 
 
 def _dump_list(items: list[Any]) -> str:

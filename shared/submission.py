@@ -1,16 +1,55 @@
-"""Accepting an article: store it first, then queue its enrichment."""
+"""Accepting an article: check the queue has room, store it, then queue its enrichment."""
 
 from __future__ import annotations
 
+import logging
+
+from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue
 from shared.store import Store
 
+# A full queue drains at tens of articles per second per core: a few seconds frees room.
+QUEUE_FULL_RETRY_AFTER_SECONDS = 5
+
+log = logging.getLogger(__name__)
+
 
 def submit_article(store: Store, queue: EnrichQueue, article: ArticleIn) -> tuple[Accepted, bool]:
-    """Store a new article and queue it; a known one is answered with its id and status."""
+    """Store a new article and queue it; a known one is answered with its id and status.
+
+    Raises QueueFull past the queue's depth limit, before anything is stored.
+    """
+    ensure_room(store, queue)
     article_id, created = store.save_article(article)
     if created:
-        queue.enqueue(article_id)
+        send(queue, article_id)
         return Accepted(id=article_id, status=ArticleStatus.QUEUED), True
     return Accepted(id=article_id, status=store.article_status(article_id)), False
+
+
+def retry_article(store: Store, queue: EnrichQueue, article_id: str) -> Accepted:
+    """Queue a failed article again with a fresh attempt budget."""
+    store.reopen_failed(article_id)
+    send(queue, article_id)
+    return Accepted(id=article_id, status=ArticleStatus.QUEUED)
+
+
+def ensure_room(store: Store, queue: EnrichQueue) -> None:
+    """Raise QueueFull when more tasks wait than the queue's limit allows."""
+    if queue.max_depth is None:
+        return
+    depth = store.queue_depth(queue.name)
+    if depth >= queue.max_depth:
+        raise QueueFull(depth, queue.max_depth, QUEUE_FULL_RETRY_AFTER_SECONDS)
+
+
+def send(queue: EnrichQueue, article_id: str) -> None:
+    """Queue a stored article. When the broker fails right after the store succeeded, the
+    article stays `queued` in the store and the sweeper queues it later: it is accepted."""
+    try:
+        queue.enqueue(article_id)
+    except QueueUnavailable:
+        log.warning(
+            "stored but not queued; the sweeper will queue it", extra={"article_id": article_id}
+        )

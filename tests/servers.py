@@ -100,6 +100,12 @@ class RedisProcess:
             self._process.terminate()
             self._process.wait(timeout=10)
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown save, only what the append-only file already holds survives."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
 
 @contextmanager
 def test_redis_url() -> Iterator[str]:

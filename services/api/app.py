@@ -7,8 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.api.auth import RequireWriteKey  # issue 5
+from services.api.limits import BodyLimit, RateLimit
+from services.api.openapi import declare_cross_cutting
 from services.api.problems import install_problem_handlers
-from services.api.routes import articles, health
+from services.api.routes import articles, entities, events, health, recovery, web  # issue 5
+from services.api.routes import feeds as feeds_route  # issue 4
+from services.api.routes import metrics as metrics_route
+from shared.feed_store import FeedStore
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings, get_settings
 from shared.store import Store
@@ -24,9 +30,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store = store
         app.state.queue = EnrichQueue(create_celery_app(settings))
+        feed_store = FeedStore.from_url(settings.require_redis_url())  # issue 4
+        app.state.feed_store = feed_store
         try:
             yield
         finally:
+            feed_store.close()
             store.close()
 
     app = FastAPI(
@@ -38,4 +47,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(articles.router)
     app.include_router(health.router)
+    app.include_router(recovery.router)
+    app.include_router(metrics_route.router)
+    app.include_router(feeds_route.router)
+    # -- query API (issue 5) --
+    app.include_router(entities.router)
+    app.include_router(events.router)
+    app.include_router(web.router)
+    app.mount("/ui/static", web.static, name="web-static")
+    # The last added runs first: rate limit, then the API key, then the body size.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.api_key_set():
+        app.add_middleware(RequireWriteKey, keys=settings.api_key_set())
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    declare_cross_cutting(app)
     return app

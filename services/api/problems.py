@@ -71,7 +71,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(GazetteError)
     async def domain_error(request: Request, exc: GazetteError) -> JSONResponse:
-        return problem_response(request, exc.status, str(exc), title=exc.title)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return problem_response(request, exc.status, str(exc), title=exc.title, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from services.enrich.lexicon import words
+
 LABEL_CLASSES = {
     "PERSON": "person",
     "ORG": "org",
@@ -30,13 +32,10 @@ LABEL_CLASSES = {
 }
 
 # Forms of address and roles that the model sometimes keeps inside a PERSON span.
-HONORIFICS = frozenset(
-    "mr mrs ms miss dr sir dame lord lady prof president senator sen rep gov governor gen general "
-    "judge justice king queen prince princess pope sheikh minister secretary chancellor mayor".split()
-)
+HONORIFICS = words("honorifics")
 # Legal-form suffixes: "Apple Inc." and "Apple" are one company.
-LEGAL_SUFFIXES = frozenset("inc corp corporation ltd llc plc co nv ag sa gmbh lp llp".split())
-GENERATIONAL = frozenset("jr sr ii iii iv".split())
+LEGAL_SUFFIXES = words("legal_suffixes")
+GENERATIONAL = words("generational")
 
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _SPACED_HYPHEN = re.compile(r"(?<=\w)\s+-\s+(?=\w)")
@@ -45,11 +44,16 @@ _ACRONYM_DOTS = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+# Names recur across articles; the string work behind a key is worth remembering.
+CACHE_SIZE = 16_384
+
+
 class KnownEntity(NamedTuple):
     name: str
     label: str
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def tidy_name(surface: str) -> str:
     """The surface form of a mention without a leading article, possessive or stray spacing."""
     name = _SPACES.sub(" ", surface).strip(" \t\n,;:\"'`()[]")
@@ -91,11 +95,13 @@ def _known_entities() -> dict[str, KnownEntity]:
     return known
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def known_entity(name: str) -> KnownEntity | None:
     """The well-known entity a surface form stands for ("U.S." -> United States), if any."""
     return _known_entities().get(_strip_words(_fold(name), frozenset({"the"}), frozenset()))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def entity_key(name: str) -> str:
     """The case-insensitive lookup key of a name: "the U.S." and "United States" share one."""
     known = known_entity(name)
@@ -142,7 +148,7 @@ def query_keys(query: str) -> list[str]:
 def entity_keys(entity_id_: str) -> list[str]:
     """The keys an entity should be indexed under: its own key, and a person's surname."""
     klass, _, key = entity_id_.partition(":")
-    keys = [key]
+    keys = [key] if key else []
     words = key.split("-")
     if klass == "person" and len(words) > 1:
         keys.append(words[-1])

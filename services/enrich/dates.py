@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -25,6 +26,7 @@ CONTEXT = 120
 _PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None)
 
 
+@lru_cache(maxsize=4096)
 def _readable(text: str) -> bool:
     return normalise(text, _PROBE) is not None
 
@@ -38,12 +40,15 @@ def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     return before[cuts[-1] :] if cuts else before, after[: stop.start()] if stop else after
 
 
-def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
-    """Find temporal expressions in `doc` and normalise them against `published`."""
-    text = doc.text
+def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> list[DateMention]:
+    """Find temporal expressions in `doc` and normalise them against `published`.
+
+    `text` is `doc.text` when the caller has it: spaCy rebuilds that string on every access.
+    """
+    text = doc.text if text is None else text
     focus = published
     mentions: list[DateMention] = []
-    for start, end in find_spans(doc, _readable):
+    for start, end in find_spans(doc, text, _readable):
         tense = clause_tense(*_clause_around(text, start, end))
         found = normalise(text[start:end], Reference(published, focus, tense))
         if found is None:
@@ -52,6 +57,6 @@ def extract_dates(doc: Doc, published: date | None) -> list[DateMention]:
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
         mentions.append(
-            DateMention(text=text[start:end], type=kind, value=value, start=start, end=end)  # type: ignore[arg-type]
+            DateMention(text=text[start:end], type=kind, value=value, start=start, end=end)
         )
     return mentions

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from services.enrich.lexicon import words
+
 
 class Cue(NamedTuple):
     label: str
@@ -20,50 +22,24 @@ class Cue(NamedTuple):
 
 STRONG = 3.0
 MEDIUM = 2.0
+DATELINE = Cue("GPE", 5.0)
 
 # A role or form of address right before a name: "Foreign Minister Sergei Lavrov", "Mr Howard".
-PERSON_TITLES = frozenset(
-    """mr mrs ms miss dr sir dame lord lady prof professor president vice-president senator sen rep
-    representative congressman congresswoman gov governor gen general judge justice king queen
-    prince princess pope sheikh minister secretary chancellor mayor envoy spokesman spokeswoman
-    spokesperson ceo cfo coo chairman chairwoman chairperson director executive analyst ambassador
-    commander leader founder co-founder economist counterpart official officer head coach manager
-    boss deputy premier candidate lawyer attorney researcher scientist colonel captain lieutenant
-    sergeant archbishop bishop cardinal rabbi imam reverend president-elect strategist""".split()
-)
+PERSON_TITLES = words("person_titles")
 # A common noun naming the kind of organisation right before its name: "news agency SANA".
-ORG_CONTEXT = frozenset(
-    """agency company firm group carrier airline maker manufacturer automaker carmaker retailer
-    bank lender insurer newspaper daily broadcaster channel network party militia outlet publisher
-    website startup start-up conglomerate operator developer club union organisation organization
-    charity regulator watchdog chain supplier distributor brokerage exchange""".split()
-)
+ORG_CONTEXT = words("org_context")
 # Words inside a name that make it an organisation: "Syrian Observatory for Human Rights".
-ORG_WORDS = frozenset(
-    """inc inc. corp corp. corporation ltd ltd. llc plc co co. company group bank agency airlines
-    airways university college council committee ministry department party observatory
-    organization organisation association union commission federation institute foundation fund
-    authority board bureau office news times post journal motors holdings industries systems
-    technologies partners securities network society coalition alliance front movement army navy
-    forces force police guard parliament congress senate assembly church club fc brigade brigades
-    administration government""".split()
-)
+ORG_WORDS = words("org_words")
 # Right before a place: "eastern Aleppo", "rebel-held Idlib", "near Mosul".
-PLACE_ADJECTIVES = frozenset(
-    """eastern western northern southern central north-eastern north-western south-eastern
-    south-western northeastern northwestern southeastern southwestern downtown near outside
-    suburban coastal""".split()
-)
+PLACE_ADJECTIVES = words("place_adjectives")
 # A place noun then "of": "the city of Homs", "the neighbourhoods of Bustan al-Qasr".
-PLACE_NOUNS = frozenset(
-    """city cities town towns village villages province provinces region regions district
-    districts neighbourhood neighbourhoods neighborhood neighborhoods suburb suburbs outskirts
-    capital state county island islands port""".split()
-)
+PLACE_NOUNS = words("place_nouns")
 # Weaker: a preposition of place; only trusted to correct nationality/religion labels.
-PLACE_PREPOSITIONS = frozenset("in near from across outside throughout into inside".split())
+PLACE_PREPOSITIONS = words("place_prepositions")
 # Lower-case particles inside a personal name: "Staffan de Mistura", "Ursula von der Leyen".
-NAME_PARTICLES = frozenset("de da di del della van von der den du dos das le la bin ibn bint ter".split())
+NAME_PARTICLES = words("name_particles")
+# Right after an organisation's name: "Ryanair CEO", "Boeing spokesman", "Apple shares".
+ORG_FOLLOWERS = words("org_followers")
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "LANGUAGE"})
 
 _LOWER_CAMEL = re.compile(r"^[a-z]{1,2}[A-Z][a-z]")
@@ -112,8 +88,15 @@ def context_cue(doc: Doc, span: Span) -> Cue | None:
     """A cue from the words right before and after the mention."""
     before, before2 = _word(doc, span.start - 1), _word(doc, span.start - 2)
     after = _word(doc, span.end)
-    if after == "-" and _word(doc, span.end + 1) == "based" or after.endswith("-based"):
+    based = (after == "-" and _word(doc, span.end + 1) == "based") or after.endswith("-based")
+    # "London-based" is a place, "Intel-based" is not: only overrule non-organisations.
+    if based and span.label_ != "ORG":
         return Cue("GPE", STRONG)
+    follower = (
+        after == "'s" and _word(doc, span.end + 1) in ORG_FOLLOWERS
+    ) or after in ORG_FOLLOWERS
+    if follower and span.label_ != "NORP":
+        return Cue("ORG", MEDIUM)
     if before in PLACE_ADJECTIVES or before.endswith("-held"):
         return Cue("GPE", STRONG)
     if before == "of" and before2 in PLACE_NOUNS:
@@ -129,17 +112,22 @@ def context_cue(doc: Doc, span: Span) -> Cue | None:
         and _apposition_role(doc, span.start - 1, span.sent.start)
     ):
         return Cue("PERSON", MEDIUM)
-    if span.label_ == "NORP" and before in PLACE_PREPOSITIONS:
+    # "the airline, Ryanair": after the role test, so "the spokesman for the group, <name>" is
+    # still a person.
+    if before == "," and before2 in ORG_CONTEXT and doc[span.start - 2].is_lower:
+        return Cue("ORG", STRONG)
+    # "In Malawi, ..." is a place whatever the model says; "in Obama's speech" is not.
+    place_word = span.label_ == "NORP" or (span.label_ == "PERSON" and len(span) == 1)
+    if place_word and before in PLACE_PREPOSITIONS and after not in {"'s", "’s"}:
         return Cue("GPE", MEDIUM)
     return None
 
 
 def dateline_cue(doc: Doc, span: Span) -> Cue | None:
     """An all-capitals place opening a line before "(Agency)" or a dash: a dateline."""
-    text = doc.text
-    line_start = span.start_char == 0 or text[span.start_char - 1] == "\n"
+    line_start = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
     if line_start and span.text.isupper() and _word(doc, span.end) in _DASHES:
-        return Cue("GPE", 5.0)
+        return DATELINE
     return None
 
 

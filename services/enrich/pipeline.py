@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from services.enrich.dates import extract_dates, find_dateline
 from services.enrich.entities import extract_entities
 from shared.models import Enrichment
 
-# Only what the pipeline reads: `ner` carries its own tok2vec in the sm model, and the
-# rule-based sentencizer is nearly free; tagger and parser would triple the cost.
-NER_COMPONENTS = ("ner",)
+# Everything but `ner` (which carries its own tok2vec in the sm model) and a rule-based
+# sentencizer: tagger, parser and lemmatizer would triple the cost and nothing here reads them.
+UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the pipeline reads of an article."""
+
+    title: str
+    text: str
+    published_at: datetime | None
 
 
 def load_nlp(model: str) -> Language:
     """Load a spaCy model with only named-entity recognition and sentence boundaries enabled."""
-    nlp = spacy.load(
-        model, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-    )
+    nlp = spacy.load(model, exclude=UNUSED_COMPONENTS)
     if "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     return nlp
@@ -28,11 +38,23 @@ def load_nlp(model: str) -> Language:
 
 def enrich(nlp: Language, title: str, text: str, published_at: datetime | None) -> Enrichment:
     """Find the named entities and TIMEX3 dates of one article."""
-    doc = nlp(text)
-    published: date | None = published_at.date() if published_at else find_dateline(text)
-    dates = extract_dates(doc, published)
-    entities, summary = extract_entities(doc, title)
-    resolved = published_at
-    if resolved is None and published is not None:
-        resolved = datetime.combine(published, time(0), tzinfo=UTC)
-    return Enrichment(entities=entities, dates=dates, entity_summary=summary, published_at=resolved)
+    return enrich_doc(nlp(text), Source(title, text, published_at))
+
+
+def enrich_many(nlp: Language, sources: Iterable[Source]) -> Iterator[Enrichment]:
+    """`enrich` for many articles, with spaCy batching them (`nlp.pipe`)."""
+    for doc, source in nlp.pipe(((s.text, s) for s in sources), as_tuples=True):
+        yield enrich_doc(doc, source)
+
+
+def enrich_doc(doc: Doc, source: Source) -> Enrichment:
+    """The enrichment of an article whose text spaCy has already read into `doc`."""
+    published_at = source.published_at
+    published: date | None = published_at.date() if published_at else find_dateline(source.text)
+    dates = extract_dates(doc, published, source.text)
+    entities, summary = extract_entities(doc, source.title, source.text)
+    if published_at is None and published is not None:
+        published_at = datetime.combine(published, time(0), tzinfo=UTC)
+    return Enrichment(
+        entities=entities, dates=dates, entity_summary=summary, published_at=published_at
+    )

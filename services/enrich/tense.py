@@ -13,7 +13,8 @@ _FUTURE = (
     r"(?:will|'ll|wo n't|won't|shall|should|may|might|could|would|to)(?: not)?"
     r"(?: be| have been)? (?:[a-z]+ed|held|made|done|given|taken|built|sold|seen)|"
     r"(?:is|are|was|were|has been|have been|had been) (?:scheduled|planned|set|expected|due)|"
-    r"will|'ll|wo n't|won't|shall|should|is to|are to|was to|to be|going to|set to|scheduled|schedule|"
+    r"will|'ll|wo n't|won't|shall|should|is to|are to|was to|to be|going to|set to|"
+    r"scheduled|schedule|"
     r"plans? to|planned|expected|expects?|due|next|until|till|upcoming|coming|later|would|"
     r"intends? to|aims? to|hopes? to|to begin|to start|to meet|to remain|to visit|to hold|"
     r"to take|to open|to launch|to release|to go"
@@ -37,7 +38,7 @@ def clause_tense(before: str, after: str) -> Tense | None:
         last = "future" if match["future"] else "past"
     if last is not None:
         return last
-    match = _CUES.search(after[:WINDOW])
-    if match:
-        return "future" if match["future"] else "past"
+    first = _CUES.search(after[:WINDOW])
+    if first:
+        return "future" if first["future"] else "past"
     return None

@@ -167,7 +167,8 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (rf"q{_Q} {_Y}", _quarter),
         (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
         (
-            rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})(?: of)?(?: {_Y})?",
+            rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})"
+            rf"(?: of)?(?: {_Y})?",
             _season,
         ),
         (rf"(?P<holiday>{alt(HOLIDAYS)})(?: {_Y})?", _holiday),

@@ -69,7 +69,7 @@ REFERENCE_WORDS: dict[str, str] = {
     "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
     "the long term": "FUTURE_REF", "the short term": "FUTURE_REF", "short-term": "FUTURE_REF",
     "long-term": "FUTURE_REF", "later": "FUTURE_REF", "shortly": "FUTURE_REF",
-    "in the future": "FUTURE_REF", "eventually": "FUTURE_REF",
+    "eventually": "FUTURE_REF",
 }  # fmt: skip
 
 HOLIDAYS: dict[str, tuple[int, int]] = {

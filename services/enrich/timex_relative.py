@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from services.enrich.timex_absolute import Rule, Value, relative_year
+from services.enrich.timex_absolute import Rule, Value
 from services.enrich.timex_calendar import (
     Reference,
     add_months,
@@ -31,7 +31,8 @@ _COUNT = (
     r"(?P<count>\d+(?:\.\d+)?|(?:a few|a couple of|a|an|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
-    r"(?:(?:[\s-]|\sand\s)(?:a half|half|one|two|three|four|five|six|seven|eight|nine))?)"
+    # Compounds only as written: "twenty-five", "two and a half" (not "a five-year").
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half)?)"
 )
 _APPROX = (
     r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
@@ -114,7 +115,8 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     """The value of "this/last/next <unit>" at the unit's granularity."""
     step = {"last": -1, "previous": -1, "past": -1, "next": 1, "following": 1, "coming": 1}
     n = step.get(rel, 0)
-    base = (ref.focus or ref.anchor) if rel in ("same", "that", "the") else ref.anchor
+    anaphoric = ("same", "that", "the", "entire", "whole")
+    base = (ref.focus or ref.anchor) if rel in anaphoric else ref.anchor
     if base is None:
         return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE",
                 "month": "XXXX-XX", "quarter": "XXXX-QX", "year": "XXXX"}.get(unit)  # fmt: skip
@@ -173,6 +175,8 @@ def duration_value(count: float | None, unit: str) -> str:
 def _duration(m: re.Match[str], ref: Reference) -> Value | None:
     raw = m.groupdict().get("count")
     count = parse_count(raw) if raw else None
+    if raw in ("a", "an") and m["unit"] == "second":
+        return None  # "a second attempt" is an ordinal
     if raw is None and not m.group(0).endswith("s"):
         count = 1  # "the past decade", "a day"
     return "DURATION", duration_value(count, m["unit"])
@@ -196,7 +200,7 @@ _DAYPOST = rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}))?".replace("<dayword>", "<
 RELATIVE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
     for pattern, handler in (
-        (rf"(?:in )?(?P<word>{alt(REFERENCE_WORDS)})", _reference),
+        (rf"(?P<word>{alt(REFERENCE_WORDS)})", _reference),
         (rf"(?:(?P<rel>last|next|this|that|coming|past) )?{_WEEKDAY}", _weekday),
         (rf"(?:earlier |later |early |late )?{_DAYWORD}", _dayword),
         (
@@ -205,15 +209,16 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _part_of_day,
         ),
         (
-            rf"{_DAYPOS}(?:at )?(?P<hour>\d{{1,2}})(?:(?P<sep>[:.])?(?P<minute>\d{{2}}))?\s?"
+            rf"{_DAYPOS}(?P<hour>\d{{1,2}})(?:(?P<sep>[:.])?(?P<minute>\d{{2}}))?\s?"
             rf"(?P<meridiem>a\.?m\.?|p\.?m\.?)?{_ZONE}{_DAYPOST}",
             _clock,
         ),
         (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
         (rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)", _ago),
         (
-            rf"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
-            rf"(?P<rel>this|last|next|the same|that|the last|the previous|the following|the coming|the) "
+            r"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
+            r"(?P<rel>this|last|next|the same|that|the last|the previous|the following|"
+            r"the coming|the entire|the whole|the) "
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,
         ),
@@ -223,10 +228,10 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _set,
         ),
         (
-            rf"(?:a |the )?{_APPROX}(?:{_COUNT}[\s-])?(?:straight |consecutive |trading |"
+            rf"(?:the )?{_APPROX}(?:{_COUNT}[\s-])?(?:straight |consecutive |trading |"
             rf"full |whole |long |more |calendar )?{_UNIT}(?:[\s-](?:long|old|history|period))?",
             _duration,
         ),
-        (rf"(?:over |for |in )?(?:the |recent |several |many |few )+{_UNIT}", _duration),
+        (rf"(?:over )?(?:the |recent |several |many |few )+{_UNIT}", _duration),
     )
 )

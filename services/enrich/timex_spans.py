@@ -9,7 +9,13 @@ import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
-from services.enrich.timex_lexicon import PARTS_OF_DAY, REFERENCE_WORDS, SET_WORDS, UNITS
+from services.enrich.timex_lexicon import (
+    NUMBER_WORDS,
+    PARTS_OF_DAY,
+    REFERENCE_WORDS,
+    SET_WORDS,
+    UNITS,
+)
 from services.enrich.timex_lexicon import alternation as alt
 
 Span = tuple[int, int]
@@ -18,8 +24,23 @@ Readable = Callable[[str], bool]
 SPACY_LABELS = ("DATE", "TIME")
 BEGIN = 3  # spaCy's ENT_IOB code for the first token of an entity
 
+# A bare number is a year only where a preposition asks for a time: "from 2009 to 2011".
+_YEAR_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|since|from|to|until|by|before|after|between|through|and) "
+    r"(?P<year>(?:1[89]|20)\d{2})\b(?![.,]\d| ?%| points)",
+    re.IGNORECASE,
+)
 # Adverbs too often not temporal ("once"), or rarely annotated, to find on our own.
-_UNTRIGGERED = {"once", "earlier", "formerly", "previously", "eventually", "shortly", "lately"}
+_UNTRIGGERED = {
+    "once",
+    "earlier",
+    "ongoing",
+    "formerly",
+    "previously",
+    "eventually",
+    "shortly",
+    "lately",
+}
 # What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
 _TRIGGERS = re.compile(
     rf"\b(?:(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)})(?!-)"
@@ -37,13 +58,24 @@ _TRIGGERS = re.compile(
 )
 # Words at an edge that TimeML leaves outside the expression.
 _LEADING = re.compile(
-    r"^(?:on|in|at|since|by|until|till|from|during|for|of|to|as of|within|just|only|more than|"
+    r"^(?:on|in|at|since|by|until|till|from|between|during|for|of|to|as of|within|just|only|"
+    r"more than|"
     r"less than|and|or|but|before|after|,)\s+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(r"\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
 _PIECES = re.compile(r"\n|\s,\s(?=\D)|,\s(?=\D)|\s(?:and|to|-+|through)\s")
 _JOINABLE_GAP = re.compile(r"[ ,]{0,3}|\s(?:on|of)\s")
+# Words on the same line and clause: no sentence punctuation or line break in between.
+_WORD_BEFORE = re.compile(r"(?<![^ ])[\w'`-]+(?=(?: [\w'`-]+)* $)")
+LEFT_WORDS = 5
+# The last word before a span that may make it a longer expression ("this" year, "a half" years).
+_MODIFIERS = frozenset(
+    {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
+     "coming", "following", "early", "late", "mid", "earlier", "later", "almost", "nearly",
+     "over", "about", "around", "some", "several", "few", "and", "straight", "consecutive",
+     "recent", "every", "each", "per"}
+)  # fmt: skip
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"^\d{4}$")
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z]+")
@@ -53,7 +85,7 @@ def entity_spans(doc: Doc) -> Iterator[Span]:
     """spaCy's DATE/TIME entities, read from the token array: `doc.ents` builds every token."""
     labels = [doc.vocab.strings[label] for label in SPACY_LABELS]
     table = doc.to_array([ENT_IOB, ENT_TYPE])
-    begin = -1
+    begin = last = -1
     for i in np.flatnonzero(np.isin(table[:, 1], labels)).tolist():
         if begin >= 0 and (i != last + 1 or table[i, 0] == BEGIN):
             yield doc[begin].idx, doc[last].idx + len(doc[last])
@@ -65,10 +97,12 @@ def entity_spans(doc: Doc) -> Iterator[Span]:
         yield doc[begin].idx, doc[last].idx + len(doc[last])
 
 
-def candidate_spans(doc: Doc) -> Iterator[Span]:
+def candidate_spans(doc: Doc, text: str) -> Iterator[Span]:
     """Raw spans: spaCy's DATE/TIME entities and matches of our own trigger patterns."""
     yield from entity_spans(doc)
-    for match in _TRIGGERS.finditer(doc.text):
+    for match in _YEAR_AFTER_PREPOSITION.finditer(text):
+        yield match.span("year")
+    for match in _TRIGGERS.finditer(text):
         yield match.start(), match.end()
 
 
@@ -114,14 +148,30 @@ def shrink(text: str, span: Span, readable: Readable) -> list[Span]:
     return []
 
 
+def extend_left(text: str, span: Span, readable: Readable) -> Span:
+    """Take in the modifiers spaCy left out: "this" + "year", "almost two and a half" + "years"."""
+    start, end = span
+    head = text[max(0, start - 40) : start]
+    last = head.rsplit(None, 1)[-1].lower() if head.strip() and head.endswith(" ") else ""
+    if last not in _MODIFIERS and last not in NUMBER_WORDS:
+        return span  # most spans have no modifier before them; skip the search
+    words = [m.start() for m in _WORD_BEFORE.finditer(head)][-LEFT_WORDS:]
+    for offset in words:  # earliest first, so the longest readable extension wins
+        begin = start - len(head) + offset
+        if readable(text[begin:end]):
+            return begin, end
+    return span
+
+
 def is_false_alarm(text: str, span: Span) -> bool:
     """Reading times ("3 min read") and numbers in names ("Russell 2000 Index")."""
     start, end = span
     if _READING_TIME.match(text[end : end + 8]):
         return True
     if _BARE_YEAR.match(text[start:end]):
-        before = text[max(0, start - 30) : start].split()
-        after = text[end : end + 30].split()
+        # Only within one line: "WWDC 2005\nJune 6" is a title over a dateline, not a name.
+        before = text[max(0, start - 30) : start].split("\n")[-1].split()
+        after = text[end : end + 30].split("\n")[0].split()
         named = bool(before and after and _CAPITALISED.fullmatch(before[-1]))
         return named and bool(_CAPITALISED.fullmatch(after[0]))
     return False
@@ -141,12 +191,14 @@ def merge_neighbours(text: str, spans: list[Span], readable: Readable) -> list[S
     return merged
 
 
-def find_spans(doc: Doc, readable: Readable) -> list[Span]:
-    """Non-overlapping spans of readable temporal expressions, in text order."""
-    text = doc.text
+def find_spans(doc: Doc, text: str, readable: Readable) -> list[Span]:
+    """Non-overlapping spans of readable temporal expressions in `doc`, whose text is `text`.
+
+    The text is passed in because `doc.text` rebuilds the string from every token.
+    """
     refined = {
-        piece
-        for span in candidate_spans(doc)
+        extend_left(text, piece, readable)
+        for span in candidate_spans(doc, text)
         for piece in refine(text, span, readable)
         if not is_false_alarm(text, piece)
     }

@@ -12,13 +12,16 @@ RULES = ABSOLUTE_RULES + RELATIVE_RULES
 _SPACES = re.compile(r"\s+")
 # Tokenised sources write "March 06 , 2008" and "New Year 's"; read them like plain prose.
 _SPACED_PUNCT = re.compile(r" (?=[,)]|'s\b)|(?<=\() ")
+_SHORT_YEAR = re.compile(r"\W*'\d\d\b")  # "'82"
 _EDGE_PUNCT = "`'\".,;:!?()[] "
 
 
 def clean(text: str) -> str:
     """Lower-case, single-spaced text with tokeniser spacing and edge quotes removed."""
     text = _SPACED_PUNCT.sub("", _SPACES.sub(" ", text.lower()))
-    return text.strip(_EDGE_PUNCT) if not text.endswith(".m.") else text.strip(_EDGE_PUNCT[:3])
+    tail = _EDGE_PUNCT[:3] if text.endswith(".m.") else _EDGE_PUNCT
+    head = _EDGE_PUNCT.replace("'", "") if _SHORT_YEAR.match(text) else _EDGE_PUNCT
+    return text.rstrip(tail).lstrip(head)
 
 
 def normalise(text: str, ref: Reference) -> Value | None:

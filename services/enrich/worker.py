@@ -10,9 +10,10 @@ from celery import signals
 
 from services.enrich.runtime import worker_nlp
 from shared.heartbeat import Heartbeat
-from shared.queue import ENRICH_QUEUE, create_celery_app
+from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
 from shared.settings import Settings
 from shared.store import Store
+from shared.sweeper import Sweeper
 
 WORKER_KIND = "enrich"
 
@@ -29,6 +30,19 @@ def run_enrich_worker(settings: Settings) -> None:
         name,
         settings.worker_heartbeat_seconds / 3,
     )
+    # In the main process only (pool children never see it): re-queues articles whose task was
+    # lost; with several workers a lock in Redis lets one of them sweep per round.
+    sweeper = Sweeper(
+        Store.from_url(settings.require_redis_url()),
+        EnrichQueue(app),
+        name,
+        settings.sweep_after_seconds,
+        settings.sweep_every_seconds,
+    )
+
+    @signals.setup_logging.connect(weak=False)
+    def keep_gazette_logging(**_: Any) -> None:
+        pass  # connected at all, this stops Celery replacing the JSON logging `gazette` set up
 
     @signals.worker_init.connect(weak=False)
     def load_model(**_: Any) -> None:
@@ -37,9 +51,11 @@ def run_enrich_worker(settings: Settings) -> None:
     @signals.worker_ready.connect(weak=False)
     def start_heartbeat(**_: Any) -> None:
         heartbeat.start()
+        sweeper.start()
 
     @signals.worker_shutdown.connect(weak=False)
     def stop_heartbeat(**_: Any) -> None:
+        sweeper.stop()
         heartbeat.stop()
 
     concurrency = settings.enrich_concurrency or os.cpu_count() or 1

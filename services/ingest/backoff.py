@@ -21,9 +21,11 @@ class BackoffPolicy:
         """The wait before the next attempt: the larger of our backoff and the server's ask."""
         ours = timedelta(0)
         if error_count > 0:
-            # Cap the exponent first so a feed failing for months cannot overflow a float.
+            # In float seconds, capped before it becomes a timedelta, so months of failures
+            # cannot overflow.
             exponent = min(error_count - 1, 64)
-            ours = min(self.base * (self.factor**exponent), self.cap)
+            seconds = self.base.total_seconds() * self.factor**exponent
+            ours = timedelta(seconds=min(seconds, self.cap.total_seconds()))
         if retry_after is None:
             return ours
         theirs = min(max(retry_after, timedelta(0)), self.retry_after_cap)

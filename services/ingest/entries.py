@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from hashlib import sha256
+from urllib.parse import urlsplit
 
 from services.ingest.extract import ExtractedPage
 from services.ingest.feeds import FeedEntry, ParsedFeed
@@ -84,7 +85,7 @@ def candidate_from_entry(
     full = is_full_text(content, min_words=min_words)
     return ArticleCandidate(
         guid=entry.guid,
-        url=canonicalize(entry.link) if entry.link else None,
+        url=_canonical_or_none(entry.link),
         title=entry.title,
         text=content if full else max(content, summary, key=len),
         published=entry.published,
@@ -101,6 +102,16 @@ def is_full_text(text: str, *, min_words: int = MIN_FULL_TEXT_WORDS) -> bool:
 def content_hash(text: str) -> str:
     """The dedupe key of a text: sha256 of its words joined by single spaces, case kept."""
     return sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def _canonical_or_none(link: str | None) -> str | None:
+    if not link:
+        return None
+    try:
+        url = canonicalize(link)
+    except ValueError:
+        return None  # a link that cannot be parsed cannot be fetched or shown either
+    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def _title_from_text(text: str) -> str:

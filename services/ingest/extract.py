@@ -30,6 +30,8 @@ PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "datePublished", "pubdate",
     "publishdate", "date", "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date",
 )  # fmt: skip
+MIN_PAGE_WORDS = 10
+_UNTEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*\n\s*")
 
 
@@ -56,6 +58,8 @@ def normalise_text(text: str) -> str:
 
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment, one blank line between blocks; scripts and styles dropped."""
+    # lxml refuses text nodes with control characters or lone surrogates; they carry no text.
+    markup = _UNTEXT.sub("", markup)
     if "<" not in markup:
         # Already text (feedparser unescapes entities in plain-text fields).
         return normalise_text(markup)
@@ -74,8 +78,14 @@ def html_to_text(markup: str) -> str:
     return normalise_text(root.text_content())
 
 
-def extract_page(html: str | bytes, url: str) -> ExtractedPage | None:
-    """The main text of an article page without navigation, footer or comments; None if none."""
+def extract_page(
+    html: str | bytes, url: str, *, min_words: int = MIN_PAGE_WORDS
+) -> ExtractedPage | None:
+    """The main text of an article page without navigation, footer or comments; None if none.
+
+    A "main text" shorter than `min_words` is what trafilatura scrapes from a page that has no
+    article (a menu, a cookie notice), so it counts as none.
+    """
     tree = load_html(html)
     if tree is None:
         return None
@@ -89,17 +99,18 @@ def extract_page(html: str | bytes, url: str) -> ExtractedPage | None:
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        as_dict=True,
     )
-    if not isinstance(document, dict):
+    if document is None:
         return None
+    if not isinstance(document, dict):
+        document = document.as_dict()
     title = _clean(document.get("title"))
     # trafilatura ends each paragraph with one newline; the stored text keeps a blank line.
     lines = str(document.get("text") or "").split("\n")
     if title and lines and _clean(lines[0]) == title:
         lines = lines[1:]  # the headline is stored as the title, not repeated in the text
     text = normalise_text("\n\n".join(lines))
-    if not text:
+    if len(text.split()) < min_words:
         return None
     return ExtractedPage(
         text=text,

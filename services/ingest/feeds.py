@@ -62,7 +62,18 @@ def parse_feed(
         headers["content-location"] = url
     # A file-like object, never bare bytes or str: feedparser treats those as a path or a URL
     # to open, which would let a feed body name a local file.
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content),
+            response_headers=headers,
+            # The HTML is reduced to text here (scripts dropped), so sanitizing it first and
+            # resolving the links inside it would be work thrown away.
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (UnicodeError, LookupError) as exc:
+        # feedparser trips over some undecodable encoding declarations instead of flagging them.
+        raise FeedParseError(f"not a readable RSS, Atom or JSON feed: {exc}") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.entries and (problem is not None or not parsed.get("version")):
         reason = f": {problem}" if problem is not None else ""
@@ -95,7 +106,10 @@ def refuse_entity_declarations(content: bytes) -> None:
     0.91 feeds carry) is fine; what is refused is any <!ENTITY>. When the prolog itself is not
     well-formed, a raw search for an entity declaration decides instead.
     """
-    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    # forbid_external would refuse the public DTD of an RSS 0.91 DOCTYPE, which nothing fetches
+    # (expat resolves no external subset, feedparser turns external entities off); external
+    # entities themselves are declarations, which forbid_entities refuses.
+    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
     parser.setContentHandler(_StopAtRoot())
     try:
         parser.parse(io.BytesIO(content))
@@ -103,7 +117,7 @@ def refuse_entity_declarations(content: bytes) -> None:
         return
     except DefusedXmlException as exc:
         raise FeedParseError(f"refused: the document declares XML entities ({exc})") from None
-    except SAXException:
+    except (SAXException, UnicodeError, LookupError):
         if _declares_entity_raw(content):
             raise FeedParseError("refused: the document declares XML entities") from None
 
@@ -156,9 +170,12 @@ def _struct_to_datetime(value: Any) -> datetime | None:
 
 
 def _looks_like_json(content: bytes, content_type: str | None) -> bool:
-    if content_type and "json" in content_type.lower():
-        return True
-    return content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    # The body decides when it can (servers mislabel feeds both ways); the header only breaks
+    # the tie for bodies that start with neither "{" nor "<".
+    start = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"<"):
+        return start == b"{"
+    return bool(content_type) and "json" in str(content_type).lower()
 
 
 def _parse_json_feed(content: bytes, url: str | None) -> ParsedFeed:

@@ -1,4 +1,5 @@
-"""Articles from files: the seed's plain-text format and JSON lines of article objects."""
+"""Articles from files: the seed's plain-text format, JSON lines of article objects, and feeds
+(RSS, Atom, JSON Feed) saved as files."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from services.ingest.entries import candidates_from_feed
+from services.ingest.feeds import JSON_FEED_VERSION_PREFIX, FeedParseError, parse_feed
 from shared.models import ArticleIn
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_LINES_SUFFIXES
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSON_LINES_SUFFIXES | FEED_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,17 @@ def read_articles(path: Path) -> Iterator[FileArticle]:
                 yield from read_articles(child)
         return
     origin = str(path)
+    suffix = path.suffix.lower()
     try:
-        content = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        # A feed declares its own encoding, so it is handed to the parser as bytes.
+        if suffix in FEED_SUFFIXES or (suffix == ".json" and is_json_feed(raw)):
+            yield from parse_feed_file(raw, origin)
+            return
+        content = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         yield FileArticle(origin, error=f"cannot read the file: {exc}")
         return
-    suffix = path.suffix.lower()
     if suffix in JSON_LINES_SUFFIXES:
         yield from parse_json_lines(content, origin)
     elif suffix in TEXT_SUFFIXES:
@@ -85,6 +94,39 @@ def read_articles(path: Path) -> Iterator[FileArticle]:
             yield FileArticle(origin, error=str(exc))
     else:
         yield FileArticle(origin, error=f"unsupported file type {suffix or '(none)'!r}")
+
+
+def is_json_feed(content: bytes) -> bool:
+    """Whether a `.json` file is a JSON Feed document rather than article objects."""
+    if not content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return False
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and str(data.get("version", "")).startswith(
+        JSON_FEED_VERSION_PREFIX
+    )
+
+
+def parse_feed_file(content: bytes, origin: str) -> Iterator[FileArticle]:
+    """One article per entry of a saved feed, from the entry's own text (nothing is fetched)."""
+    try:
+        feed = parse_feed(content)
+    except FeedParseError as exc:
+        yield FileArticle(origin, error=str(exc))
+        return
+    for number, candidate in enumerate(candidates_from_feed(feed), start=1):
+        where = f"{origin}#{number}"
+        try:
+            article = candidate.to_article_in(source=feed.title)
+        except ValidationError as exc:
+            yield FileArticle(where, error=str(exc))
+            continue
+        if article is None:
+            yield FileArticle(where, error="the entry has no text")
+        else:
+            yield FileArticle(where, article=article)
 
 
 def _validated(item: object, origin: str) -> FileArticle:

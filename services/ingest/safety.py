@@ -90,7 +90,7 @@ def checked_addresses(
         try:
             check_address(address, allow_private=allow_private)
         except UnsafeURLError as exc:
-            raise UnsafeURLError(f"{host}: {exc}") from None
+            raise UnsafeURLError(str(exc) if host == address else f"{host}: {exc}") from None
     return candidates
 
 
@@ -159,6 +159,7 @@ class GuardedTransport(httpx.HTTPTransport):
         allow_private: bool,
         resolver: Resolver = resolve,
         limits: httpx.Limits = DEFAULT_LIMITS,
+        network: httpcore.NetworkBackend | None = None,
     ) -> None:
         super().__init__(trust_env=False, limits=limits)
         # httpx offers no public hook for the network backend, so the pool it built is replaced
@@ -168,5 +169,7 @@ class GuardedTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(allow_private=allow_private, resolver=resolver),
+            network_backend=GuardedBackend(
+                allow_private=allow_private, resolver=resolver, inner=network
+            ),
         )

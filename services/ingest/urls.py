@@ -37,7 +37,8 @@ def canonicalize(url: str, base: str | None = None) -> str:
     Lower-cases scheme and host, drops default ports, fragments, credentials and tracking
     parameters, sorts the remaining parameters, resolves `.`/`..` segments and gives an empty
     path a `/`. A trailing slash on a non-empty path is kept: `/a` and `/a/` can be different
-    documents, and a site serves one of them under a redirect anyway.
+    documents, and a site serves one of them under a redirect anyway. Raises ValueError for a
+    URL that cannot be parsed (a broken IPv6 literal, a bad port).
     """
     if base is not None:
         url = urljoin(base, url.strip())
@@ -67,7 +68,10 @@ def choose_canonical(page_url: str, declared: str | None) -> str:
     page = canonicalize(page_url)
     if not declared:
         return page
-    candidate = canonicalize(declared, base=page_url)
+    try:
+        candidate = canonicalize(declared, base=page_url)
+    except ValueError:
+        return page
     candidate_parts, page_parts = urlsplit(candidate), urlsplit(page)
     if candidate_parts.scheme not in DEFAULT_PORTS or not candidate_parts.hostname:
         return page

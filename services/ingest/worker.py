@@ -1,4 +1,4 @@
-"""The ingest worker: watches the inbox folder and queues the articles it finds."""
+"""The ingest worker: queues the articles of the inbox folder and of the feeds that are due."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from services.ingest.fetch import Fetcher, FetchPolicy
 from services.ingest.files import SUPPORTED_SUFFIXES, read_articles
+from services.ingest.poller import FeedPoller
+from shared.feed_store import FeedStore
 from shared.heartbeat import Heartbeat
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
@@ -60,16 +63,49 @@ class InboxIngester:
         return queued
 
 
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetch limits the settings ask for."""
+    return FetchPolicy(
+        allow_private=settings.allow_private_urls,
+        connect_timeout=settings.fetch_connect_timeout,
+        read_timeout=settings.fetch_read_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
+    )
+
+
+def poll_due_feeds(
+    poller: FeedPoller, holder: str, settings: Settings, stopped: threading.Event
+) -> int:
+    """Claim the feeds that are due and poll each; return how many were polled."""
+    polled = 0
+    while not stopped.is_set():
+        claimed = poller.feeds.claim_due_feeds(
+            holder, settings.feed_claim_batch, settings.feed_claim_seconds
+        )
+        if not claimed:
+            return polled
+        for feed_id in claimed:
+            # A feed claimed but left unpolled at shutdown is free again when its claim ends.
+            if stopped.is_set():
+                break
+            poller.poll(feed_id, holder)
+            polled += 1
+    return polled
+
+
 def run_ingest_worker(settings: Settings) -> None:
-    """Poll the inbox until SIGTERM or SIGINT."""
-    store = Store.from_url(settings.require_redis_url())
+    """Poll the inbox and the due feeds until SIGTERM or SIGINT."""
+    redis_url = settings.require_redis_url()
+    store = Store.from_url(redis_url)
+    feed_store = FeedStore.from_url(redis_url)
     queue = EnrichQueue(create_celery_app(settings))
     inbox = settings.inbox_dir or settings.data_dir / "inbox"
     ingester = InboxIngester(inbox, store, queue)
-    heartbeat = Heartbeat(
-        store, WORKER_KIND, f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}",
-        settings.worker_heartbeat_seconds / 3,
-    )  # fmt: skip
+    fetcher = Fetcher(fetch_policy(settings))
+    poller = FeedPoller(feed_store, store, queue, fetcher)
+    name = f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}"
+    heartbeat = Heartbeat(store, WORKER_KIND, name, settings.worker_heartbeat_seconds / 3)
     stopped = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -77,14 +113,20 @@ def run_ingest_worker(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("ingest worker watching %s", inbox.resolve())
+    log.info("ingest worker watching %s and the feeds", inbox.resolve())
     heartbeat.start()
     while not stopped.is_set():
+        # One bad round must not end the worker (Redis away, a full disk); the next one retries.
         try:
             ingester.poll()
         except Exception:
-            # One bad poll must not end the worker; the next tick tries again.
             log.exception("ingest poll failed")
+        try:
+            poll_due_feeds(poller, name, settings, stopped)
+        except Exception:
+            log.exception("feed polling failed")
         stopped.wait(settings.ingest_poll_seconds)
     heartbeat.stop()
+    fetcher.close()
+    feed_store.close()
     store.close()

@@ -50,7 +50,8 @@ def test_redis_keeps_every_accepted_write() -> None:
 
 def test_each_service_has_a_command_a_healthcheck_and_depends_on_a_healthy_redis() -> None:
     services = compose()["services"]
-    assert set(services) == {"redis", *GAZETTE_SERVICES}
+    default = {name for name, service in services.items() if not service.get("profiles")}
+    assert default == {"redis", *GAZETTE_SERVICES}
     for name in GAZETTE_SERVICES:
         service = services[name]
         assert service["command"][0] == "gazette"
@@ -59,6 +60,13 @@ def test_each_service_has_a_command_a_healthcheck_and_depends_on_a_healthy_redis
         assert service["environment"]["GAZETTE_REDIS_URL"] == "redis://redis:6379/0"
         assert service["restart"] == "on-failure"
     assert services["api"]["ports"] == ["8000:8000"]
+
+
+def test_flower_is_an_optional_profile_on_the_same_broker() -> None:
+    flower = compose()["services"]["flower"]
+    assert flower["profiles"] == ["flower"]
+    assert "--broker=redis://redis:6379/0" in flower["command"]
+    assert flower["restart"] == "on-failure"
 
 
 @pytest.mark.parametrize("name", GAZETTE_SERVICES)

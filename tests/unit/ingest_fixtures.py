@@ -2,6 +2,98 @@
 
 from __future__ import annotations
 
+import gzip
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FEEDS = Path(__file__).resolve().parents[2] / "seeds" / "feeds"
+
+
+@dataclass
+class Reply:
+    """What the local server answers on one path."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    gzip: bool = False
+    # Send the body without Content-Length (as a streamed, close-delimited response).
+    chunked: bool = False
+
+
+@dataclass
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 in a thread; `routes` maps a path to a reply (or a
+    function of the request headers), `seen` records each request's path and headers."""
+
+    base_url: str
+    routes: dict[str, Reply | Callable[[dict[str, str]], Reply]]
+    seen: list[tuple[str, dict[str, str]]]
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            server.seen.append((self.path, headers))
+            route = server.routes.get(self.path, Reply(404, b"not found"))
+            reply = route(headers) if callable(route) else route
+            body = gzip.compress(reply.body) if reply.gzip else reply.body
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if reply.gzip:
+                self.send_header("Content-Encoding", "gzip")
+            if reply.chunked:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if reply.chunked:
+                for start in range(0, len(body), 16_384):
+                    self.wfile.write(body[start : start + 16_384])
+            else:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: the tests assert on `seen` instead."""
+
+    return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-body (the size-cap tests do) is expected, not an error."""
+
+
+@contextmanager
+def local_server() -> Iterator[LocalServer]:
+    """Serve `routes` on 127.0.0.1 at a free port until the block ends."""
+    server = LocalServer(base_url="", routes={}, seen=[])
+    httpd = _QuietServer(("127.0.0.1", 0), _handler(server))
+    server.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
 ARTICLE_PARAGRAPHS = (
     "The river authority opened the new flood barrier on Tuesday after four years of "
     "construction, saying it would protect about twelve thousand homes along the lower valley.",

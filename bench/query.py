@@ -1,0 +1,247 @@
+"""Query latency at 10,000 and 100,000 enriched articles, against one `gazette api` process.
+
+Loads synthetic enriched articles (the dev set's texts, entities and TIMEX3 values, re-dated and
+re-sourced, plus a long tail of synthetic people) straight through the store into a dedicated
+redis-server on a free port, then drives `GET /articles?entity=...` and `GET /articles/{id}` at
+concurrency 8 with httpx (asyncio) and reports p50/p95/p99.
+
+usage: python -m bench.query [--sizes 10000,100000] [--requests 4000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import redis
+
+from services.enrich.canonical import entity_id, tidy_name
+from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
+from shared.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = ROOT / ".." / "shared" / "eval" / "meantime-en.jsonl"
+GOLD_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG", "PRO": "PRODUCT", "FIN": "ORG"}
+TAIL_PEOPLE = 20_000
+SOURCES = [f"source-{n:02d}" for n in range(20)]
+LOADERS = 2
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(probe: object, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if probe():  # type: ignore[operator]
+                return
+        except Exception:  # noqa: S110 - not up yet
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    folder = tempfile.mkdtemp(prefix="gazette-bench-redis-")
+    port = free_port()
+    binary = shutil.which("redis-server") or "redis-server"
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "",
+            "--appendonly", "no"]  # fmt: skip
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    wait_for(client.ping, "redis-server")
+    client.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def api_server(redis_url: str, log: Path) -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    env.update(GAZETTE_REDIS_URL=redis_url, GAZETTE_API_PORT=str(port), GAZETTE_LOG_LEVEL="WARNING")
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "api"], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(lambda: httpx.get(f"{base}/healthz").status_code == 200, "the API")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+# -- synthetic articles ----------------------------------------------------------------------
+
+
+def dev_articles() -> list[dict[str, object]]:
+    with DEV_SET.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def synthetic(n: int, dev: list[dict[str, object]]) -> tuple[ArticleIn, Enrichment]:
+    """Article number `n`: a dev article re-dated and re-sourced, with a few tail people."""
+    rng = random.Random(n)
+    base = dev[n % len(dev)]
+    text = f"{base['text']}\n(Synthetic copy {n}.)"
+    try:
+        published = datetime.fromisoformat(str(base.get("published_at"))).replace(tzinfo=UTC)
+    except ValueError:  # a few dev articles have no (ISO) date
+        published = datetime(2010, 1, 1, tzinfo=UTC)
+    published -= timedelta(days=rng.randrange(0, 3 * 365), seconds=rng.randrange(86_400))
+    entities, summary = [], {}
+    for gold in base["entities"]:  # type: ignore[attr-defined]
+        label = GOLD_LABELS.get(gold["label"], gold["label"])
+        entities.append(Entity(text=gold["text"], label=label, start=gold["start"], end=gold["end"]))
+        name = tidy_name(gold["text"])
+        key = entity_id(label, name)
+        if key.endswith(":"):
+            continue
+        known = summary.get(key)
+        mentions = known.mentions + 1 if known else 1
+        summary[key] = EntitySummary(entity_id=key, name=name, label=label, mentions=mentions,
+                                     salience=mentions / 10)  # fmt: skip
+    for _ in range(3):  # a long tail: Zipf-like popularity over TAIL_PEOPLE people
+        person = min(int(rng.paretovariate(1.1)), TAIL_PEOPLE)
+        key = f"person:tail-person-{person}"
+        summary[key] = EntitySummary(entity_id=key, name=f"Tail Person {person}", label="PERSON",
+                                     mentions=1, salience=0.05)  # fmt: skip
+    dates = [DateMention(**{k: d[k] for k in ("text", "type", "value", "start", "end")})
+             for d in base["dates"] if d["type"] in TIMEX_TYPES]  # type: ignore[attr-defined]  # fmt: skip
+    article = ArticleIn(title=f"{base['title']} #{n}", text=text, source=rng.choice(SOURCES),
+                        published_at=published)  # fmt: skip
+    return article, Enrichment(entities=entities, dates=dates, entity_summary=list(summary.values()))
+
+
+def load_range(redis_url: str, start: int, stop: int) -> int:
+    """Store and enrich articles [start, stop) through the store."""
+    dev = dev_articles()
+    store = Store.from_url(redis_url)
+    for n in range(start, stop):
+        article, enrichment = synthetic(n, dev)
+        article_id, _ = store.save_article(article)
+        store.mark_enriched(article_id, enrichment)
+    store.close()
+    return stop - start
+
+
+def load(redis_url: str, start: int, stop: int) -> float:
+    """Load in parallel processes; the seconds it took."""
+    began = time.perf_counter()
+    bounds = [start + (stop - start) * k // LOADERS for k in range(LOADERS + 1)]
+    with ProcessPoolExecutor(LOADERS) as pool:
+        done = pool.map(load_range, [redis_url] * LOADERS, bounds[:-1], bounds[1:])
+        assert sum(done) == stop - start
+    return time.perf_counter() - began
+
+
+# -- the load --------------------------------------------------------------------------------
+
+
+async def drive(base: str, paths: list[str], concurrency: int) -> list[float]:
+    """Request every path once, `concurrency` at a time; the latencies in milliseconds."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            path = queue.get_nowait()
+            began = time.perf_counter()
+            answer = await client.get(path)
+            latencies.append((time.perf_counter() - began) * 1000)
+            if answer.status_code != 200:
+                raise SystemExit(f"{path}: {answer.status_code} {answer.text[:200]}")
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return latencies
+
+
+def percentiles(latencies: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(latencies)}
+
+
+def measure(base: str, requests: int, concurrency: int) -> dict[str, dict[str, float]]:
+    api = httpx.Client(base_url=base, timeout=30)
+    entities = api.get("/entities?limit=100").json()["items"]
+    names = [e["name"] for e in entities[:40]] + [f"person:tail-person-{k}" for k in range(1, 400)]
+    ids = [i["id"] for i in api.get("/articles?limit=100").json()["items"]]
+    rng = random.Random(7)
+    entity_paths = [f"/articles?entity={rng.choice(names)}" for _ in range(requests)]
+    by_id_paths = [f"/articles/{rng.choice(ids)}" for _ in range(requests)]
+    asyncio.run(drive(base, entity_paths[: requests // 10], concurrency))  # warm up
+    results = {}
+    for name, paths in (("entity", entity_paths), ("by_id", by_id_paths)):
+        began = time.perf_counter()
+        latencies = asyncio.run(drive(base, paths, concurrency))
+        stats = percentiles(latencies)
+        stats["rps"] = len(paths) / (time.perf_counter() - began)
+        results[name] = stats
+    top = entities[0]
+    results["largest entity"] = {"articles": float(top["articles"])}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report: dict[int, dict[str, dict[str, float]]] = {}
+    with redis_server() as url, tempfile.TemporaryDirectory() as logs:
+        loaded = 0
+        for size in sizes:
+            seconds = load(url, loaded, size)
+            print(f"loaded {size - loaded} articles in {seconds:.1f}s "
+                  f"({(size - loaded) / seconds:.0f}/s)", flush=True)  # fmt: skip
+            loaded = size
+            used = redis.Redis.from_url(url).info("memory")["used_memory_human"]
+            with api_server(url, Path(logs) / f"api-{size}.log") as base:
+                report[size] = measure(base, args.requests, args.concurrency)
+            print(f"{size} articles (redis {used}):", flush=True)
+            for name, stats in report[size].items():
+                print(f"  {name:15}", "  ".join(f"{k}={v:.2f}" for k, v in stats.items()))
+    if len(sizes) > 1:
+        first, last = report[sizes[0]], report[sizes[-1]]
+        for name in ("entity", "by_id"):
+            ratios = {k: last[name][k] / first[name][k] for k in ("p50", "p99")}
+            print(f"{name}: {sizes[-1]} vs {sizes[0]}:",
+                  "  ".join(f"{k} x{v:.2f}" for k, v in ratios.items()))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

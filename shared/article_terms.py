@@ -1,0 +1,129 @@
+"""What an article is indexed under: pure functions from an article to its index terms.
+
+The query indexes are sorted sets scored by `order_score`, so that every filter lists its
+articles newest first and a cursor is just the (score, id) of the last article seen.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from shared.models import DateMention, EntitySummary
+
+# Distinct words one article contributes to the word index: the title's, then the text's in
+# order of appearance. Bounds the index at a few hundred entries per article.
+MAX_WORDS_PER_ARTICLE = 400
+TOP_ENTITIES = 5
+
+_WORD = re.compile(r"[^\W_]+")
+_STOP_WORDS = """a an and are as at be but by for from had has have he her his i in is it its of
+on or our she that the their them they this to was were will with"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+# Date mentions are kept in one sorted set per span bucket; a range query looks back by the
+# bucket's longest span so that "September 2016" is found by a query for 2016-09-23.
+SPAN_BUCKETS: tuple[tuple[str, int], ...] = (("day", 1), ("month", 31), ("year", 366))
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+class DaySpan(NamedTuple):
+    """The first and last day (inclusive) a date mention stands for."""
+
+    first: date
+    last: date
+
+    @property
+    def bucket(self) -> str:
+        days = (self.last - self.first).days + 1
+        return next(name for name, span in SPAN_BUCKETS if days <= span)
+
+
+def order_score(moment: datetime, article_id: str) -> float:
+    """Publication time in whole seconds plus a fraction from the id, so that articles of one
+    day rarely tie (ties are still ordered by id). Exact in a double until the year 2106."""
+    return float(int(moment.timestamp())) + (zlib.crc32(article_id.encode()) & 0xFFFFF) / 2**20
+
+
+def bound_score(moment: datetime) -> float:
+    """The lowest order score an article published at `moment` can have."""
+    return float(int(moment.timestamp()))
+
+
+def words(text: str) -> list[str]:
+    """Case-folded word tokens of a text or a query, stop words left out, in order."""
+    return [w for w in _WORD.findall(text.casefold()) if len(w) > 1 and w not in STOP_WORDS]
+
+
+def indexed_words(title: str, text: str) -> list[str]:
+    """The distinct words an article is indexed under (bounded, title first)."""
+    seen: dict[str, None] = {}
+    for word in _chain(words(title), words(text)):
+        seen.setdefault(word, None)
+        if len(seen) >= MAX_WORDS_PER_ARTICLE:
+            break
+    return list(seen)
+
+
+def normal_source(source: str) -> str:
+    """Sources match case-insensitively."""
+    return source.strip().casefold()
+
+
+def alias_keys(entity_id: str) -> list[str]:
+    """The lookup keys an entity is found by: the key part of its id, and a person's surname.
+
+    Mirrors `services.enrich.canonical.entity_keys` (a unit test keeps them in step); it lives
+    here too because the store, in `shared/`, must not import a service.
+    """
+    klass, _, key = entity_id.partition(":")
+    keys = [key] if key else []
+    parts = key.split("-")
+    if klass == "person" and len(parts) > 1:
+        keys.append(parts[-1])
+    return keys
+
+
+def top_entities(summary: Iterable[EntitySummary]) -> list[EntitySummary]:
+    """The few entities an article is most about, for list views."""
+    return sorted(summary, key=lambda e: (-e.salience, -e.mentions, e.name))[:TOP_ENTITIES]
+
+
+def day_span(value: str) -> DaySpan | None:
+    """The days a TIMEX3 date value covers; None for values too vague to index (decades,
+    PRESENT_REF, durations)."""
+    try:
+        if match := _DAY.match(value):
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+            return DaySpan(day, day)
+        if match := _MONTH.match(value):
+            first = date(int(match[1]), int(match[2]), 1)
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return DaySpan(first, following - timedelta(days=1))
+        if match := _WEEK.match(value):
+            monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            return DaySpan(monday, monday + timedelta(days=6))
+        if match := _YEAR.match(value):
+            year = int(match[1])
+            return DaySpan(date(year, 1, 1), date(year, 12, 31))
+    except ValueError:
+        return None
+    return None
+
+
+def mentioned_spans(dates: Iterable[DateMention]) -> set[DaySpan]:
+    """The distinct day spans of an article's DATE and TIME mentions."""
+    spans = (day_span(d.value) for d in dates if d.type in ("DATE", "TIME"))
+    return {span for span in spans if span is not None}
+
+
+def _chain(*parts: list[str]) -> Iterator[str]:
+    for part in parts:
+        yield from part

@@ -1,0 +1,161 @@
+"""Fault-test fixtures: a Redis of each test's own (append-only), workers as process groups."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.models import ArticleIn, ArticleStatus
+from shared.queue import EnrichQueue, create_celery_app
+from shared.settings import Settings
+from shared.store import Store
+from tests.polling import wait_until
+from tests.servers import (
+    ROOT,
+    RedisProcess,
+    free_port,
+    gazette_env,
+    gazette_process,
+    redis_process,
+)
+
+DEV_SET = ROOT.parent / "shared" / "eval" / "meantime-en.jsonl"
+
+# Small clock values so that the sweeper and dead-lettering act within a test's patience.
+FAULT_SETTINGS = {
+    "GAZETTE_ENRICH_CONCURRENCY": "2",
+    "GAZETTE_SWEEP_AFTER_SECONDS": "3",
+    "GAZETTE_SWEEP_EVERY_SECONDS": "0.5",
+    "GAZETTE_MAX_ATTEMPTS": "3",
+    "GAZETTE_WORKER_HEARTBEAT_SECONDS": "3",
+}
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisProcess]:
+    with redis_process(appendonly=True) as server:
+        yield server
+
+
+@pytest.fixture
+def fault_store(redis_server: RedisProcess) -> Iterator[Store]:
+    store = Store.from_url(redis_server.url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def fault_queue(redis_server: RedisProcess) -> EnrichQueue:
+    return EnrichQueue(create_celery_app(Settings(redis_url=redis_server.url)))
+
+
+class Worker:
+    """An enrich worker (main process and pool) in a process group of its own."""
+
+    def __init__(self, url: str, log: Path, module: str = "services.cli") -> None:
+        args = ["worker", "enrich"] if module == "services.cli" else []
+        self.log = log
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", module, *args],
+                cwd=ROOT, env=gazette_env(GAZETTE_REDIS_URL=url, **FAULT_SETTINGS),
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def wait_ready(self, store: Store) -> None:
+        pid = f"-{self.process.pid}"
+        wait_until(
+            lambda: any(name.endswith(pid) for name in store.live_workers("enrich", 3.0)),
+            timeout=90, interval=0.1, what=f"enrich worker ready ({self.log})",
+        )  # fmt: skip
+
+    def kill(self) -> None:
+        """SIGKILL the whole group: what a killed container or an OOM-killed host looks like."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture
+def start_worker(redis_server: RedisProcess, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    started: list[Worker] = []
+
+    def start(module: str = "services.cli") -> Worker:
+        worker = Worker(redis_server.url, tmp_path / f"worker-{len(started)}.log", module)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def dev_articles(count: int) -> list[ArticleIn]:
+    """`count` real news texts, each made unique so that none is deduplicated."""
+    with DEV_SET.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    run = uuid.uuid4().hex[:8]
+    picked = [rows[i % len(rows)] for i in range(count)]
+    return [
+        ArticleIn(title=f"{row['title']} [{run}-{i}]", text=row["text"])
+        for i, row in enumerate(picked)
+    ]
+
+
+def finished(store: Store, ids: list[str]) -> bool:
+    """Every article enriched or failed."""
+    done = {ArticleStatus.ENRICHED, ArticleStatus.FAILED}
+    return all(store.article_status(i) in done for i in ids)
+
+
+class Stack:
+    """`gazette up` on the test's Redis: the API and workers, supervised as in production."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.process = process
+        self.api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        self.log = log
+
+    def child(self, *argv: str) -> int:
+        """The pid of the supervised child whose command line ends with `argv`."""
+        for pid in (
+            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        ):
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+            if [part.decode() for part in cmdline[-len(argv) :]] == list(argv):
+                return int(pid)
+        raise LookupError(f"no child {argv}")
+
+
+@pytest.fixture
+def stack(redis_server: RedisProcess, tmp_path: Path) -> Iterator[Stack]:
+    port = free_port()
+    env = gazette_env(
+        GAZETTE_REDIS_URL=redis_server.url, GAZETTE_API_PORT=str(port), **FAULT_SETTINGS
+    )
+    log = tmp_path / "up.log"
+    with gazette_process(["up"], env, log) as process:
+        running = Stack(process, port, log)
+        wait_until(
+            lambda: running.api.get("/readyz").status_code == 200,
+            timeout=90, what=f"a ready stack ({log})",
+        )  # fmt: skip
+        yield running
+        running.api.close()

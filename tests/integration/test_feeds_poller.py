@@ -1,0 +1,314 @@
+"""Polling feeds against a local HTTP server, with the real poller, store and queue (db 10:
+no worker consumes it, so the queued tasks can be counted)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpcore
+import pytest
+import redis
+
+from services.ingest.fetch import Fetcher, FetchPolicy
+from services.ingest.poller import FeedPoller
+from services.ingest.safety import GuardedTransport
+from services.ingest.worker import poll_due_feeds
+from shared.feed_store import FeedStore
+from shared.keys import Keys
+from shared.models import Feed, FeedIn, FeedStatus
+from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
+from shared.settings import Settings
+from shared.store import Store
+from tests.integration.feed_site import (
+    FOOTER,
+    NAV,
+    atom,
+    make_story,
+    rss,
+    serve_feed,
+    serve_pages,
+)
+from tests.unit.ingest_fixtures import FEEDS, LocalServer, Reply, local_server
+
+pytestmark = pytest.mark.integration
+
+HOLDER = "test-worker"
+
+
+@dataclass
+class Ingest:
+    """The pieces a worker wires together, on a prefix of their own."""
+
+    raw: redis.Redis
+    store: Store
+    feeds: FeedStore
+    queue: EnrichQueue
+    settings: Settings
+    queued_before: int = 0
+
+    def poller(self, fetcher: Fetcher) -> FeedPoller:
+        return FeedPoller(self.feeds, self.store, self.queue, fetcher)
+
+    def add(self, url: str, interval_seconds: int = 900) -> Feed:
+        return self.feeds.add_feed(FeedIn(url=url, interval_seconds=interval_seconds), 900)[0]
+
+    def poll_due(self, fetcher: Fetcher) -> int:
+        return poll_due_feeds(self.poller(fetcher), HOLDER, self.settings, threading.Event())
+
+    def queued(self) -> int:
+        """Tasks this test queued (the queue is shared by the tests on this db)."""
+        return int(self.raw.llen(ENRICH_QUEUE)) - self.queued_before
+
+
+@pytest.fixture
+def ingest(redis_url: str) -> Iterator[Ingest]:
+    url = redis_url.rsplit("/", 1)[0] + "/10"
+    raw = redis.Redis.from_url(url, decode_responses=True)
+    keys = Keys(f"test-{uuid.uuid4().hex[:8]}")
+    settings = Settings(redis_url=url)
+    yield Ingest(
+        raw, Store(raw, keys), FeedStore(raw, keys), EnrichQueue(create_celery_app(settings)),
+        settings, int(raw.llen(ENRICH_QUEUE)),
+    )  # fmt: skip
+    raw.close()
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with local_server() as running:
+        yield running
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(FetchPolicy(allow_private=True)) as local:
+        yield local
+
+
+def test_every_entry_of_an_rss_and_an_atom_feed_becomes_one_article_with_its_page_text(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    stories = [make_story(n) for n in range(5)]
+    serve_pages(server, stories)
+    serve_feed(server, "/rss.xml", rss(server, stories[:3]), '"r1"')
+    # The Atom feed is gzip'd and repeats story 2 under the same tracking-laden link.
+    serve_feed(server, "/atom.xml", atom(server, stories[2:]), '"a1"', gzip=True)
+    rss_feed, atom_feed = ingest.add(server.url("/rss.xml")), ingest.add(server.url("/atom.xml"))
+
+    assert ingest.poll_due(fetcher) == 2
+
+    ids = ingest.feeds.feed_article_ids(rss_feed.id) + ingest.feeds.feed_article_ids(atom_feed.id)
+    articles = {a.url: a for a in (ingest.store.get_article(i) for i in ids)}
+    assert set(articles) == {server.url(s.path) for s in stories}  # canonical URLs, one each
+    assert len(ids) == len(stories)
+    for story in stories:
+        article = articles[server.url(story.path)]
+        assert article.text == story.body  # the article, not the navigation or footer
+        assert NAV.split()[-1] not in article.text and FOOTER not in article.text
+        assert article.title == story.title
+        assert article.published_at == story.published
+    assert ingest.queued() == len(stories)
+    polled = ingest.feeds.get_feed(rss_feed.id)
+    assert (polled.last_status, polled.articles, polled.etag) == (FeedStatus.OK, 3, '"r1"')
+    assert polled.last_error is None and polled.title == "Valley Courier"
+    assert ingest.feeds.get_feed(atom_feed.id).articles == 2  # story 2 was the RSS feed's
+
+
+def test_a_second_poll_gets_304_and_a_changed_feed_adds_only_its_new_entries(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    stories = [make_story(n) for n in range(10, 14)]
+    serve_pages(server, stories)
+    serve_feed(server, "/rss.xml", rss(server, stories[:2]), '"v1"')
+    feed = ingest.add(server.url("/rss.xml"))
+    ingest.poll_due(fetcher)
+    assert ingest.queued() == 2
+
+    ingest.feeds.request_poll(feed.id)
+    server.seen.clear()
+    assert ingest.poll_due(fetcher) == 1
+    assert [(path, headers.get("if-none-match")) for path, headers in server.seen] == [
+        ("/rss.xml", '"v1"')
+    ]  # a 304: no page fetched, nothing parsed
+    after_304 = ingest.feeds.get_feed(feed.id)
+    assert (after_304.last_status, after_304.articles) == (FeedStatus.NOT_MODIFIED, 2)
+    assert ingest.queued() == 2
+
+    serve_feed(server, "/rss.xml", rss(server, stories), '"v2"')  # two entries added on top
+    ingest.feeds.request_poll(feed.id)
+    server.seen.clear()
+    ingest.poll_due(fetcher)
+    fetched_pages = sorted(path for path, _ in server.seen if path.startswith("/news/"))
+    assert fetched_pages == sorted(s.path for s in stories[2:])  # seen entries cost nothing
+    changed = ingest.feeds.get_feed(feed.id)
+    assert (changed.last_status, changed.articles, changed.etag) == (FeedStatus.OK, 4, '"v2"')
+    assert ingest.queued() == 4
+
+
+def test_a_malformed_feed_records_its_error_and_the_other_feeds_are_still_polled(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    story = make_story(20)
+    serve_pages(server, [story])
+    server.routes["/broken.xml"] = Reply(body=(FEEDS / "malformed.xml").read_bytes())
+    server.routes["/bomb.xml"] = Reply(body=(FEEDS / "entity-bomb.xml").read_bytes())
+    serve_feed(server, "/good.xml", rss(server, [story]), '"g"')
+    broken = ingest.add(server.url("/broken.xml"))
+    bomb = ingest.add(server.url("/bomb.xml"))
+    good = ingest.add(server.url("/good.xml"))
+
+    assert ingest.poll_due(fetcher) == 3
+
+    before = datetime.now(UTC)
+    for failed, reason in ((broken, "not a readable"), (bomb, "declares XML entities")):
+        found = ingest.feeds.get_feed(failed.id)
+        assert found.last_status is FeedStatus.ERROR
+        assert found.last_error is not None and reason in found.last_error
+        assert found.error_count == 1 and found.articles == 0
+        assert found.next_poll_at is not None and found.next_poll_at > before + timedelta(
+            seconds=800
+        )
+    assert ingest.feeds.get_feed(good.id).articles == 1
+
+
+def test_errors_grow_the_backoff_and_retry_after_is_honoured(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    server.routes["/busy.xml"] = Reply(429, headers={"Retry-After": "7200"})
+    server.routes["/gone.xml"] = Reply(500)
+    busy = ingest.add(server.url("/busy.xml"))
+    gone = ingest.add(server.url("/gone.xml"), interval_seconds=60)  # shorter than any backoff
+    gaps = []
+    for _ in range(3):
+        for feed in (busy, gone):
+            ingest.feeds.request_poll(feed.id)
+        start = datetime.now(UTC)
+        ingest.poll_due(fetcher)
+        polled = ingest.feeds.get_feed(gone.id)
+        assert polled.next_poll_at is not None
+        gaps.append(polled.next_poll_at - start)
+    assert ingest.feeds.get_feed(gone.id).error_count == 3
+    assert timedelta(seconds=60) < gaps[0] < gaps[1] < gaps[2]
+    waiting = ingest.feeds.get_feed(busy.id)
+    assert waiting.last_status is FeedStatus.RETRY_LATER and waiting.last_error == (
+        "HTTP 429 Too Many Requests"
+    )
+    assert waiting.next_poll_at is not None
+    assert waiting.next_poll_at >= datetime.now(UTC) + timedelta(seconds=7000)
+
+
+class _ToLocalServer(httpcore.SyncBackend):
+    """Sends every connection to 127.0.0.1: a stand-in for a public host in these tests."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.NetworkStream:
+        return super().connect_tcp("127.0.0.1", port, timeout, local_address, None)
+
+
+@pytest.fixture
+def public_fetcher() -> Iterator[Fetcher]:
+    """A fetcher that refuses private addresses, for which `public.test` is a public address
+    (93.184.216.34) that in fact reaches the local server."""
+    transport = GuardedTransport(
+        allow_private=False,
+        resolver=lambda _host, _port: ["93.184.216.34"],
+        network=_ToLocalServer(),
+    )
+    with Fetcher(FetchPolicy(allow_private=False), transport=transport) as guarded:
+        yield guarded
+
+
+def public(server: LocalServer, path: str) -> str:
+    return server.url(path).replace("127.0.0.1", "public.test")
+
+
+def test_a_feed_or_a_page_that_redirects_to_127_0_0_1_is_refused(
+    ingest: Ingest, server: LocalServer, public_fetcher: Fetcher
+) -> None:
+    story = make_story(30)
+    serve_pages(server, [story])
+    serve_feed(server, "/private-feed.xml", rss(server, [make_story(31)]), '"p"')
+    server.routes["/feed.xml"] = Reply(302, headers={"Location": server.url("/private-feed.xml")})
+    server.routes["/moved"] = Reply(302, headers={"Location": server.url(story.path)})
+    # The feed's one entry links (publicly) to a page that redirects to 127.0.0.1.
+    linked = rss(server, [story]).replace(
+        server.url(story.path).encode(), public(server, "/moved").encode()
+    )
+    serve_feed(server, "/linked.xml", linked, '"l"')
+    redirecting = ingest.add(public(server, "/feed.xml"))
+    with_page = ingest.add(public(server, "/linked.xml"))
+
+    ingest.poll_due(public_fetcher)
+
+    refused = ingest.feeds.get_feed(redirecting.id)
+    assert refused.last_status is FeedStatus.ERROR and refused.articles == 0
+    assert (
+        refused.last_error is not None and "refused to connect to 127.0.0.1" in refused.last_error
+    )
+    requested = [path for path, _ in server.seen]
+    assert "/feed.xml" in requested and "/moved" in requested  # the public hops were made
+    assert "/private-feed.xml" not in requested and story.path not in requested
+    # The page was refused, so the entry's summary is all the article there is.
+    [article_id] = ingest.feeds.feed_article_ids(with_page.id)
+    article = ingest.store.get_article(article_id)
+    assert article.text.startswith(story.paragraphs[0][:40]) and len(article.text) < 100
+
+
+def test_two_workers_never_poll_one_feed_at_once(ingest: Ingest) -> None:
+    feed_ids = [ingest.add(f"https://feeds.test/{n}.xml").id for n in range(40)]
+    claims: list[list[str]] = []
+    lock = threading.Lock()
+
+    def claim_all(holder: str) -> None:
+        for _ in range(20):
+            got = ingest.feeds.claim_due_feeds(holder, 3, 60)
+            with lock:
+                claims.append(got)
+
+    workers = [threading.Thread(target=claim_all, args=(f"w{n}",)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    claimed = [feed_id for batch in claims for feed_id in batch]
+    assert sorted(claimed) == sorted(feed_ids)  # each once, none twice
+    assert ingest.feeds.claim_due_feeds("late", 10, 60) == []
+
+
+def test_a_feed_deleted_while_it_is_polled_is_not_brought_back(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    serve_feed(server, "/rss.xml", rss(server, []), '"e"')
+    feed = ingest.add(server.url("/rss.xml"))
+    [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 5, 60)
+    ingest.feeds.delete_feed(feed.id)
+    assert ingest.poller(fetcher).poll(claimed, HOLDER) is None
+    assert ingest.feeds.list_feeds() == []
+
+
+def test_an_entry_is_marked_seen_once_whichever_identity_repeats(ingest: Ingest) -> None:
+    results: list[bool] = []
+
+    def mark(n: int) -> None:
+        results.append(
+            ingest.feeds.mark_entry_seen([f"https://a.test/{n}"], ["same-guid"], [f"h{n}"])
+        )
+
+    threads = [threading.Thread(target=mark, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]
+    assert not ingest.feeds.mark_entry_seen(["https://new.test/"], ["new"], ["h0"])  # same hash
+    assert ingest.feeds.mark_entry_seen(["https://new.test/"], ["new"], ["fresh"])

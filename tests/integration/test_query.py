@@ -1,0 +1,196 @@
+"""GET /articles: each filter, their combinations, the order, the cursor and the errors, against
+a real Redis (db 9, flushed per test) with articles stored and enriched through the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.integration.query_fixtures import STORIES, Corpus, Story, corpus_on, store_story
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def corpus(redis_url: str) -> Iterator[Corpus]:
+    with corpus_on(redis_url, db=9) as stories:
+        yield stories
+
+
+def test_no_filter_lists_every_article_newest_published_first(corpus: Corpus) -> None:
+    assert corpus.names("") == ["pending", "truce", "aleppo", "assembly", "geneva"]
+
+
+@pytest.mark.parametrize(
+    "entity", ["person:sergei-lavrov", "Sergei Lavrov", "sergei lavrov", "LAVROV", "Lavrov's"]
+)
+def test_entity_by_id_name_or_surface_form(corpus: Corpus, entity: str) -> None:
+    assert corpus.names(f"entity={entity}") == ["truce", "aleppo", "geneva"]
+
+
+def test_unknown_entity_finds_nothing(corpus: Corpus) -> None:
+    assert corpus.names("entity=Putin") == []
+    assert corpus.names("entity=person:vladimir-putin") == []
+
+
+def test_label(corpus: Corpus) -> None:
+    assert corpus.names("label=ORG") == ["assembly"]
+    assert corpus.names("label=gpe") == ["truce", "aleppo"]
+
+
+def test_published_range_includes_both_days(corpus: Corpus) -> None:
+    assert corpus.names("published_from=2016-09-20&published_to=2016-09-23") == [
+        "truce",
+        "aleppo",
+    ]
+    assert corpus.names("published_to=2016-09-13") == ["assembly", "geneva"]
+    assert corpus.names("published_from=2016-09-23T12:00:00Z") == ["pending"]
+
+
+def test_mentioned_dates_match_days_and_wider_mentions(corpus: Corpus) -> None:
+    # "this month" (2016-09) in the Aleppo story covers the 21st; the truce story says the 22nd.
+    assert corpus.names("mentions_date_from=2016-09-21&mentions_date_to=2016-09-21") == ["aleppo"]
+    assert corpus.names("mentions_date_from=2016-09-22&mentions_date_to=2016-09-30") == [
+        "truce",
+        "aleppo",
+    ]
+    assert corpus.names("mentions_date_to=2016-09-12") == ["aleppo", "geneva"]
+    assert corpus.names("mentions_date_to=2016-08-31") == []
+    assert corpus.names("mentions_date_from=2016-10-01") == []
+
+
+def test_source_is_case_insensitive(corpus: Corpus) -> None:
+    assert corpus.names("source=WIRE") == ["pending", "truce", "assembly", "geneva"]
+    assert corpus.names("source=agency") == ["aleppo"]
+
+
+def test_status(corpus: Corpus) -> None:
+    assert corpus.names("status=queued") == ["pending"]
+    assert corpus.names("status=enriched") == ["truce", "aleppo", "assembly", "geneva"]
+    assert corpus.names("status=failed") == []
+
+
+def test_words_in_title_or_text_all_required(corpus: Corpus) -> None:
+    assert corpus.names("q=Geneva") == ["geneva"]
+    assert corpus.names("q=convoy%20SYRIA") == ["aleppo"]
+    assert corpus.names("q=truce") == ["truce"]  # in the title and the text
+    assert corpus.names("q=truce%20geneva") == []
+
+
+def test_filters_combine_by_and(corpus: Corpus) -> None:
+    assert corpus.names("entity=kerry&source=wire&published_from=2016-09-01") == [
+        "truce",
+        "assembly",
+    ]
+    assert corpus.names("entity=lavrov&label=GPE&mentions_date_from=2016-09-20") == [
+        "truce",
+        "aleppo",
+    ]
+    assert corpus.names("entity=lavrov&status=queued") == []
+    assert corpus.names("entity=kerry&q=refugees&status=enriched&source=Wire") == ["assembly"]
+
+
+def test_items_are_summaries_unless_full_is_asked(corpus: Corpus) -> None:
+    summary = corpus.client.get("/articles?entity=lavrov&limit=1").json()["items"][0]
+    assert set(summary) == {"id", "title", "url", "source", "published_at", "status",
+                            "top_entities"}  # fmt: skip
+    assert summary["id"] == corpus.ids["truce"] and summary["status"] == "enriched"
+    assert {e["entity_id"] for e in summary["top_entities"]} == {
+        "person:sergei-lavrov",
+        "person:john-kerry",
+        "place:syria",
+    }
+    full = corpus.client.get("/articles?entity=lavrov&limit=1&include=full").json()["items"][0]
+    assert full == corpus.client.get(f"/articles/{corpus.ids['truce']}").json()
+    assert full["text"] == STORIES["truce"].text
+
+
+def walk(client: TestClient, query: str, limit: int) -> tuple[list[str], int]:
+    """Every id a query lists, following `next_cursor`; and how many pages it took."""
+    seen: list[str] = []
+    cursor, pages = None, 0
+    while True:
+        suffix = f"&cursor={cursor}" if cursor else ""
+        page: dict[str, Any] = client.get(f"/articles?{query}&limit={limit}{suffix}").json()
+        pages += 1
+        assert len(page["items"]) <= limit
+        seen.extend(item["id"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen, pages
+
+
+def test_cursor_walks_every_article_once_in_order(corpus: Corpus) -> None:
+    everything = [item["id"] for item in corpus.client.get("/articles").json()["items"]]
+    for limit in (1, 2, 3, 5):
+        seen, pages = walk(corpus.client, "", limit)
+        assert seen == everything
+        assert pages == -(-len(everything) // limit)
+
+
+def test_pages_stay_correct_while_new_articles_arrive(corpus: Corpus) -> None:
+    first = corpus.client.get("/articles?entity=lavrov&limit=2").json()
+    # A newer article and one dated between the pages arrive before the next page is read.
+    for day in ("2016-09-30", "2016-09-21"):
+        store_story(
+            corpus.store,
+            Story(f"Lavrov on {day}", f"Lavrov spoke on {day}.", day,
+                  entities=[("person:sergei-lavrov", "Sergei Lavrov", "PERSON")]),
+        )  # fmt: skip
+    second = corpus.client.get(f"/articles?entity=lavrov&limit=2&cursor={first['next_cursor']}")
+    titles = [item["title"] for item in second.json()["items"]]
+    assert titles == ["Geneva talks"]  # older than the first page's last article, none repeated
+    assert second.json()["next_cursor"] is None
+
+
+def test_many_articles_of_one_day_page_without_gaps(corpus: Corpus) -> None:
+    ids = {
+        store_story(corpus.store, Story(f"Same day {n}", f"Story number {n}.", "2017-01-01"))
+        for n in range(30)
+    }
+    seen, _ = walk(corpus.client, "published_from=2017-01-01", 7)
+    assert len(seen) == 30 and set(seen) == ids
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("cursor=not-a-cursor", 400),
+        ("cursor=WzEsMl0", 400),  # base64 of [1,2]: well-formed JSON, not a cursor
+        ("limit=0", 422),
+        ("limit=101", 422),
+        ("status=done", 422),
+        ("published_from=yesterday", 422),
+        ("published_from=2016-09-20&published_to=2016-09-01", 400),
+        ("mentions_date_from=2016-09-20&mentions_date_to=2016-09-01", 400),
+        ("include=everything", 422),
+    ],
+)
+def test_bad_queries_are_problems(corpus: Corpus, query: str, status: int) -> None:
+    answer = corpus.client.get(f"/articles?{query}")
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == PROBLEM
+    assert answer.json()["status"] == status
+
+
+def test_batch_submission_answers_ids_in_order(corpus: Corpus) -> None:
+    articles = [{"title": f"Batch {n}", "text": f"Body {n}", "source": "bulk"} for n in range(50)]
+    answer = corpus.client.post("/articles/batch", json={"articles": articles})
+    assert answer.status_code == 202
+    items = answer.json()["items"]
+    assert [i["status"] for i in items] == ["queued"] * 50
+    for item, article in zip(items, articles, strict=True):
+        assert corpus.client.get(f"/articles/{item['id']}").json()["title"] == article["title"]
+    assert len(corpus.titles("source=bulk&limit=100")) == 50
+
+
+def test_batch_over_a_thousand_is_refused(corpus: Corpus) -> None:
+    articles = [{"title": "Overflow", "text": f"{n}"} for n in range(1001)]
+    answer = corpus.client.post("/articles/batch", json={"articles": articles})
+    assert answer.status_code == 422 and answer.headers["content-type"] == PROBLEM
+    assert corpus.titles("q=overflow&limit=5") == []

@@ -1,0 +1,85 @@
+"""The indexes the store keeps: re-enrichment leaves nothing stale, a dateline re-orders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.article_query import ArticleQuery
+from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, EntitySummary
+from shared.store import Store
+
+pytestmark = pytest.mark.integration
+
+
+def summary(entity_id: str, name: str, label: str) -> EntitySummary:
+    return EntitySummary(entity_id=entity_id, name=name, label=label, mentions=1, salience=0.5)
+
+
+def found(store: Store, **filters: object) -> list[str]:
+    items, _ = store.find_articles(ArticleQuery(**filters))  # type: ignore[arg-type]
+    return [item.id for item in items]
+
+
+def test_re_enrichment_replaces_entities_labels_dates_and_counts(store: Store) -> None:
+    article_id, _ = store.save_article(
+        ArticleIn(title="T", text="Lavrov spoke.", published_at="2016-09-23")
+    )
+    first = Enrichment(
+        entity_summary=[summary("person:sergei-lavrov", "Sergei Lavrov", "PERSON")],
+        dates=[DateMention(text="Monday", type="DATE", value="2016-09-19", start=0, end=6)],
+    )
+    store.mark_enriched(article_id, first)
+    store.mark_enriched(article_id, first)  # a redelivery: counted once
+    assert found(store, entity_keys=("lavrov",)) == [article_id]
+    assert [(e.entity_id, e.articles) for e in store.rank_entities(None, None, 10)] == [
+        ("person:sergei-lavrov", 1)
+    ]
+
+    second = Enrichment(
+        entity_summary=[summary("org:united-nations", "United Nations", "ORG")],
+        dates=[DateMention(text="Friday", type="DATE", value="2016-09-23", start=0, end=6)],
+    )
+    store.mark_enriched(article_id, second)
+    assert found(store, entity_keys=("lavrov",)) == []
+    assert found(store, entity_ids=("org:united-nations",)) == [article_id]
+    assert found(store, label="PERSON") == []
+    assert found(store, label="ORG") == [article_id]
+    assert found(store, mentions_from=date(2016, 9, 19), mentions_to=date(2016, 9, 19)) == []
+    assert found(store, mentions_from=date(2016, 9, 23), mentions_to=date(2016, 9, 23)) == [
+        article_id
+    ]
+    assert [(e.entity_id, e.articles) for e in store.rank_entities(None, None, 10)] == [
+        ("org:united-nations", 1)
+    ]
+    assert store.rank_entities("PERSON", None, 10) == []
+    top = store.find_articles(ArticleQuery())[0][0].top_entities
+    assert [e.entity_id for e in top] == ["org:united-nations"]
+
+
+def test_a_dateline_found_at_enrichment_moves_the_article_in_every_index(store: Store) -> None:
+    dated, _ = store.save_article(
+        ArticleIn(title="Dated", text="Old news.", source="w", published_at="2001-01-01")
+    )
+    undated, _ = store.save_article(
+        ArticleIn(title="Undated", text="News from a dateline.", source="w")
+    )
+    # Undated: ordered by when it arrived, i.e. newest.
+    assert found(store, source="w") == [undated, dated]
+    store.mark_enriched(undated, Enrichment(published_at="1999-05-05"))
+    assert store.get_article(undated).published_at is not None
+    assert found(store, source="w") == [dated, undated]
+    assert found(store, text="dateline") == [undated]
+    assert found(store) == [dated, undated]
+
+
+def test_status_filter_follows_status_changes(store: Store) -> None:
+    article_id, _ = store.save_article(ArticleIn(title="T", text="Words."))
+    assert found(store, status=ArticleStatus.QUEUED) == [article_id]
+    store.mark_processing(article_id)
+    assert found(store, status=ArticleStatus.QUEUED) == []
+    assert found(store, status=ArticleStatus.PROCESSING) == [article_id]
+    store.mark_failed(article_id, "boom")
+    assert found(store, status=ArticleStatus.FAILED) == [article_id]
+    assert found(store, status=ArticleStatus.PROCESSING) == []

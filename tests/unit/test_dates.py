@@ -1,0 +1,191 @@
+"""TIMEX3 dates as a reader of an article would expect them, on the real spaCy model."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from services.enrich.dates import extract_dates
+from services.enrich.pipeline import load_nlp
+from shared.models import DateMention
+from shared.settings import Settings
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "articles"
+SEED_ARTICLE = SEED / "world-powers-fail-to-salvage-syrian-truce.txt"
+PUBLISHED = date(2016, 9, 23)  # a Friday
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp(Settings().spacy_model)
+
+
+def dates_in(nlp: Language, text: str, published: date | None = PUBLISHED) -> list[DateMention]:
+    return extract_dates(nlp(text), published)
+
+
+def only(nlp: Language, text: str, published: date | None = PUBLISHED) -> tuple[str, str, str]:
+    """The one date of `text` as (extent, type, value)."""
+    found = dates_in(nlp, text, published)
+    assert len(found) == 1, found
+    return found[0].text, found[0].type, found[0].value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The treaty was signed in 2016.", ("2016", "DATE", "2016")),
+        ("Sales fell in September 2016.", ("September 2016", "DATE", "2016-09")),
+        ("It opened on September 22, 2016.", ("September 22, 2016", "DATE", "2016-09-22")),
+        ("It opened on 22 September 2016.", ("22 September 2016", "DATE", "2016-09-22")),
+        ("The event is on 2016-09-22 in Paris.", ("2016-09-22", "DATE", "2016-09-22")),
+        ("Profits rose in the third quarter of 2016.",
+         ("the third quarter of 2016", "DATE", "2016-Q3")),
+        ("Prices rose in the summer of 2016.", ("the summer of 2016", "DATE", "2016-SU")),
+        ("Music changed in the 1960s.", ("the 1960s", "DATE", "196")),
+        ("Cities grew in the 19th century.", ("the 19th century", "DATE", "18")),
+        ("The talks lasted two hours.", ("two hours", "DURATION", "PT2H")),
+        ("The strike lasted three months.", ("three months", "DURATION", "P3M")),
+        ("He was jailed for 18 months.", ("18 months", "DURATION", "P18M")),
+        ("It was a five-year plan.", ("five-year", "DURATION", "P5Y")),
+        ("The talks took several years.", ("several years", "DURATION", "PXY")),
+        ("The board meets every week.", ("every week", "SET", "P1W")),
+        ("The magazine is published weekly.", ("weekly", "SET", "P1W")),
+        ("The company is now profitable.", ("now", "DATE", "PRESENT_REF")),
+        ("The company recently changed hands.", ("recently", "DATE", "PAST_REF")),
+        ("The rules may change in the future.", ("the future", "DATE", "FUTURE_REF")),
+    ],
+)  # fmt: skip
+def test_each_timex_form_has_its_value(
+    nlp: Language, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert only(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Ministers met on Thursday.", "2016-09-22"),
+        ("Ministers will meet on Thursday.", "2016-09-29"),
+        ("The trial is to begin on Tuesday.", "2016-09-27"),
+        ("Ministers met on Friday.", "2016-09-23"),
+        ("The vote was held yesterday.", "2016-09-22"),
+        ("The vote is held today.", "2016-09-23"),
+        ("The vote will be held tomorrow.", "2016-09-24"),
+        ("Prices fell last week.", "2016-W37"),
+        ("Talks resume next week.", "2016-W39"),
+        ("Prices fell earlier this month.", "2016-09"),
+        ("Prices fell last month.", "2016-08"),
+        ("Elections are due next year.", "2017"),
+        ("The firm was founded two years ago.", "2014"),
+        ("The firm opened in March.", "2016-03"),
+        ("The firm will open in March.", "2017-03"),
+        ("The deal was signed on December 11.", "2015-12-11"),
+        ("The deal will be signed on October 3.", "2016-10-03"),
+    ],
+)
+def test_relative_dates_follow_the_tense(nlp: Language, text: str, value: str) -> None:
+    assert only(nlp, text)[2] == value
+
+
+def test_the_same_day_is_the_day_spoken_of(nlp: Language) -> None:
+    found = dates_in(nlp, "Shares fell on Monday. They recovered later the same day.")
+    assert [d.value for d in found] == ["2016-09-19", "2016-09-19"]
+
+
+def test_a_clock_time_takes_its_day(nlp: Language) -> None:
+    assert only(nlp, "The summit opened at 3 p.m. on Thursday.") == (
+        "3 p.m. on Thursday",
+        "TIME",
+        "2016-09-22T15:00",
+    )
+
+
+def test_a_part_of_the_day_is_a_time(nlp: Language) -> None:
+    assert only(nlp, "The deal was announced on Friday morning.")[1:] == ("TIME", "2016-09-23TMO")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The deal was signed on September 22.", "XXXX-09-22"),
+        ("Ministers met on Thursday.", "XXXX-WXX-4"),
+        ("Prices fell in March.", "XXXX-03"),
+        ("Prices fell last week.", "XXXX-WXX"),
+        ("The vote was held yesterday.", "XXXX-XX-XX"),
+        ("The treaty was signed in 2016.", "2016"),
+    ],
+)
+def test_without_a_publication_date_unknown_parts_are_x(
+    nlp: Language, text: str, value: str
+) -> None:
+    assert only(nlp, text, published=None)[2] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We said we would go, and we did.",
+        "3 min read",
+        "The index rose 2.36 % to 5,000 points.",
+        "The Russell 2000 Index fell.",
+        "Smith, 49, left the company.",
+        "She may go, and he might follow.",
+    ],
+)
+def test_no_false_dates(nlp: Language, text: str) -> None:
+    assert dates_in(nlp, text) == []
+
+
+def test_extents_leave_out_the_preposition(nlp: Language) -> None:
+    assert only(nlp, "Ministers met on Thursday.")[0] == "Thursday"
+
+
+@pytest.fixture(scope="module")
+def seed_dates(nlp: Language) -> list[DateMention]:
+    return dates_in(nlp, SEED_ARTICLE.read_text(encoding="utf-8"))
+
+
+def test_seed_thursdays_are_the_day_before_publication(seed_dates: list[DateMention]) -> None:
+    thursdays = [d for d in seed_dates if d.text == "Thursday"]
+    assert len(thursdays) == 3
+    assert {d.value for d in thursdays} == {"2016-09-22"}
+
+
+def test_seed_friday_is_the_publication_day(seed_dates: list[DateMention]) -> None:
+    assert [d.value for d in seed_dates if d.text == "Friday"] == ["2016-09-23"]
+
+
+def test_seed_dateline_is_one_mention(seed_dates: list[DateMention]) -> None:
+    dateline = [d for d in seed_dates if "September" in d.text]
+    assert [(d.text, d.value) for d in dateline] == [("23 September, 2016", "2016-09-23")]
+
+
+def test_seed_one_day_is_a_duration(seed_dates: list[DateMention]) -> None:
+    assert [(d.type, d.value) for d in seed_dates if d.text == "one day"] == [("DURATION", "P1D")]
+
+
+def test_seed_reading_time_is_not_a_date(seed_dates: list[DateMention]) -> None:
+    assert not [d for d in seed_dates if "min" in d.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The delay is almost two and a half years.",
+         [("almost two and a half years", "DURATION", "P2.5Y")]),
+        ("Shares hit their lowest level since '82.", [("'82", "DATE", "1982")]),
+        ("Deliveries run from 2009 to 2011.",
+         [("2009", "DATE", "2009"), ("2011", "DATE", "2011")]),
+        ("The economy shrank between April and June.",
+         [("April", "DATE", "2016-04"), ("June", "DATE", "2016-06")]),
+        ("Crowds came to this year's show.", [("this year", "DATE", "2016")]),
+    ],
+)  # fmt: skip
+def test_extents_split_and_extend_like_a_reader(
+    nlp: Language, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(d.text, d.type, d.value) for d in dates_in(nlp, text)] == expected
