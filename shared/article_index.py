@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import redis
+from pydantic import TypeAdapter
 
 from shared.article_query import ArticleSummary, EntityRef
 from shared.article_terms import (
@@ -32,6 +33,17 @@ TOP_ENTITIES_FIELD = "top_entities"
 SUMMARY_FIELDS = ("id", "title", "url", "source", "published_at", "status", "created_at")
 ALL = ("all", "*")
 
+# KEYS: article hashes; ARGV: field names. Answers one list of values per article ('' if absent).
+_SUMMARY_FIELDS = """
+local rows = {}
+for i, key in ipairs(KEYS) do
+  local values = redis.call('HMGET', key, unpack(ARGV))
+  for j = 1, #ARGV do if not values[j] then values[j] = '' end end
+  rows[i] = values
+end
+return rows
+"""
+
 
 class ArticleIndex:
     """Index writes; runs its commands on the store's client (or a pipeline it is given)."""
@@ -39,6 +51,7 @@ class ArticleIndex:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self._redis = client
         self._keys = keys
+        self._summary_fields = client.register_script(_SUMMARY_FIELDS)
 
     # -- submission ---------------------------------------------------------------------------
 
@@ -144,29 +157,38 @@ class ArticleIndex:
 
     def summaries(self, article_ids: list[str]) -> list[ArticleSummary]:
         """List-view summaries of the articles, in the order given; vanished ones left out."""
-        pipe = self._redis.pipeline(transaction=False)
-        for found in article_ids:
-            pipe.hmget(self._keys.article(found), [*SUMMARY_FIELDS, TOP_ENTITIES_FIELD])
-        summaries = []
-        for row in pipe.execute():
-            values = dict(zip((*SUMMARY_FIELDS, TOP_ENTITIES_FIELD), row, strict=True))
-            if values["id"] is None:
-                continue
-            summaries.append(
-                ArticleSummary(
-                    id=cast(str, values["id"]),
-                    title=values["title"] or "",
-                    url=values["url"] or None,
-                    source=values["source"] or None,
-                    published_at=cast(Any, values["published_at"] or None),
-                    status=ArticleStatus(values["status"] or ArticleStatus.QUEUED.value),
-                    top_entities=json.loads(values[TOP_ENTITIES_FIELD] or "[]"),
-                )
-            )
-        return summaries
+        if not article_ids:
+            return []
+        # One script call rather than a pipeline of HMGETs: a page costs one round trip and
+        # one reply to parse, which is most of a query's time.
+        rows = self._summary_fields(
+            keys=[self._keys.article(found) for found in article_ids],
+            args=[*SUMMARY_FIELDS, TOP_ENTITIES_FIELD],
+        )
+        # Validated from JSON in one call: several times faster than a model per dict.
+        return _SUMMARY_LIST.validate_json(
+            "[" + ",".join(_summary_json(r) for r in rows if r[0]) + "]"
+        )
 
     def announce_enriched(self, article_id: str) -> None:
         """Publish the article's summary to the enriched-events channel (fire and forget)."""
         found = self.summaries([article_id])
         if found:
             self._redis.publish(self._keys.enriched_events, found[0].model_dump_json())
+
+
+_SUMMARY_LIST = TypeAdapter(list[ArticleSummary])
+
+
+def _summary_json(row: list[str]) -> str:
+    """One summary as JSON text from its hash values (`top_entities` is stored as JSON)."""
+    values = dict(zip(SUMMARY_FIELDS, row, strict=False))
+    scalars = {
+        "id": values["id"],
+        "title": values["title"],
+        "url": values["url"] or None,
+        "source": values["source"] or None,
+        "published_at": values["published_at"] or None,
+        "status": values["status"] or ArticleStatus.QUEUED.value,
+    }
+    return json.dumps(scalars)[:-1] + ',"top_entities":' + (row[-1] or "[]") + "}"

@@ -34,6 +34,8 @@ MAX_BATCH = 2_048
 MATERIALISE_RATIO = 8
 
 Hit = tuple[str, float]
+# A filter's sorted sets: an article matches when any of them holds it.
+Source = tuple[str, ...]
 
 
 class ArticleSearch:
@@ -110,36 +112,27 @@ class ArticleSearch:
 
     # -- sources ------------------------------------------------------------------------------
 
-    def _ordered_sources(self, query: ArticleQuery, scratch: list[str]) -> list[str] | None:
-        """The sorted sets to intersect; None when one of them is known to be empty."""
+    def _ordered_sources(self, query: ArticleQuery, scratch: list[str]) -> list[Source] | None:
+        """The sorted sets (each a union of keys) to intersect; None when one is known empty."""
         keys = self._keys
-        sources: list[str] = []
+        sources: list[Source] = []
         if query.filters_entity:
             found = self.resolve_entities(query.entity_ids, query.entity_keys)
             if not found:
                 return None
-            sources.append(self._union([keys.index("entity", e) for e in found], scratch))
+            sources.append(tuple(keys.index("entity", e) for e in found))
         if query.label:
-            sources.append(keys.index("label", query.label.strip().upper()))
+            sources.append((keys.index("label", query.label.strip().upper()),))
         if query.source:
-            sources.append(keys.index("source", normal_source(query.source)))
-        sources.extend(keys.index("word", word) for word in dict.fromkeys(words(query.text or "")))
+            sources.append((keys.index("source", normal_source(query.source)),))
+        for word in dict.fromkeys(words(query.text or "")):
+            sources.append((keys.index("word", word),))
         if query.mentions_from or query.mentions_to:
             mentioning = self._mentioning(query.mentions_from, query.mentions_to, scratch)
             if mentioning is None:
                 return None
-            sources.append(mentioning)
-        return sources or [keys.index("all", "*")]
-
-    def _union(self, sources: list[str], scratch: list[str]) -> str:
-        if len(sources) == 1:
-            return sources[0]
-        target = self._scratch_key(scratch)
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.zunionstore(target, sources, aggregate="MAX")
-        pipe.expire(target, SCRATCH_SECONDS)
-        pipe.execute()
-        return target
+            sources.append((mentioning,))
+        return sources or [(keys.index("all", "*"),)]
 
     def _mentioning(self, first: date | None, last: date | None, scratch: list[str]) -> str | None:
         """A scratch sorted set of the articles mentioning a day in [first, last]."""
@@ -175,17 +168,21 @@ class ArticleSearch:
     # -- the walk -----------------------------------------------------------------------------
 
     def _walk(
-        self, ordered: list[str], unordered: list[str], query: ArticleQuery, scratch: list[str]
+        self, ordered: list[Source], unordered: list[str], query: ArticleQuery, scratch: list[str]
     ) -> list[Hit]:
+        if len(ordered) == 1 and not unordered:
+            return self._intersect(ordered[0], [], [], query)
         pipe = self._redis.pipeline(transaction=False)
-        for key in ordered:
-            pipe.zcard(key)
+        for source in ordered:
+            for key in source:
+                pipe.zcard(key)
         for key in unordered:
             pipe.scard(key)
-        sizes = pipe.execute()
-        if not all(sizes):
+        counts = iter(pipe.execute())
+        ordered_sizes = [sum(next(counts) for _ in source) for source in ordered]
+        unordered_sizes = list(counts)
+        if not all(ordered_sizes) or not all(unordered_sizes):
             return []
-        ordered_sizes, unordered_sizes = sizes[: len(ordered)], sizes[len(ordered) :]
         smallest = min(range(len(ordered)), key=ordered_sizes.__getitem__)
         if unordered and min(unordered_sizes) * MATERIALISE_RATIO < ordered_sizes[smallest]:
             small = min(range(len(unordered)), key=unordered_sizes.__getitem__)
@@ -193,60 +190,72 @@ class ArticleSearch:
             materialised = self._materialise(members, scratch)
             if materialised is None:
                 return []
-            ordered = [materialised, *ordered]
+            ordered = [(materialised,), *ordered]
             unordered = unordered[:small] + unordered[small + 1 :]
             smallest = 0
-        driver = ordered[smallest]
         others = ordered[:smallest] + ordered[smallest + 1 :]
-        return self._intersect(driver, others, unordered, query)
+        return self._intersect(ordered[smallest], others, unordered, query)
 
     def _intersect(
-        self, driver: str, others: list[str], unordered: list[str], query: ArticleQuery
+        self, driver: Source, others: list[Source], unordered: list[str], query: ArticleQuery
     ) -> list[Hit]:
-        low = bound_score(query.published_from) if query.published_from else -math.inf
+        """Walk the driver newest first (a k-way merge when it is a union), keeping the
+        articles every other source holds, until one more than a page is found."""
+        low = _score_arg(bound_score(query.published_from) if query.published_from else -math.inf)
         high = bound_score(query.published_before) if query.published_before else math.inf
         after = query.cursor
         hits: list[Hit] = []
         # Alone, the driver's first rows are the answer; otherwise some will be filtered out.
         batch = query.limit + 1 if not (others or unordered) else max(FIRST_BATCH, 2 * query.limit)
         while len(hits) <= query.limit:
-            top = _upper(high, after)
-            rows = cast(
-                list[Hit],
-                self._redis.zrevrangebyscore(
-                    driver, top, _score_arg(low), start=0, num=batch, withscores=True
-                ),
-            )
+            pipe = self._redis.pipeline(transaction=False)
+            for key in driver:
+                pipe.zrevrangebyscore(key, _upper(high, after), low, 0, batch, withscores=True)
+            merged: dict[str, float] = {}
+            # Below the last row of a key that filled its batch, that key may hold more.
+            floor: tuple[float, str] | None = None
+            for rows in cast(list[list[Hit]], pipe.execute()):
+                merged.update((str(member), float(score)) for member, score in rows)
+                if len(rows) == batch:
+                    last = (float(rows[-1][1]), str(rows[-1][0]))
+                    floor = last if floor is None else max(floor, last)
+            walked = sorted(((score, member) for member, score in merged.items()), reverse=True)
             fresh = [
-                (str(m), float(s))
-                for m, s in rows
-                if after is None or (s, str(m)) < (after.score, after.article_id)
+                (member, score)
+                for score, member in walked
+                if (floor is None or (score, member) >= floor)
+                and (after is None or (score, member) < (after.score, after.article_id))
             ]
             hits.extend(self._members_of_all(fresh, others, unordered))
-            if len(rows) < batch:
-                break
-            last_id, last_score = str(rows[-1][0]), float(rows[-1][1])
-            after = Cursor(last_score, last_id)
+            if floor is None:
+                break  # every key of the driver is exhausted
+            after = Cursor(*floor)
             batch = min(batch * 2, MAX_BATCH) if fresh else batch * 2
         return hits[: query.limit + 1]
 
     def _members_of_all(
-        self, hits: list[Hit], others: list[str], unordered: list[str]
+        self, hits: list[Hit], others: list[Source], unordered: list[str]
     ) -> list[Hit]:
         if not hits or not (others or unordered):
             return hits
         ids = [article_id for article_id, _ in hits]
         pipe = self._redis.pipeline(transaction=False)
-        for key in others:
-            pipe.zmscore(key, ids)
+        for source in others:
+            for key in source:
+                pipe.zmscore(key, ids)
         for key in unordered:
             pipe.smismember(key, ids)
-        answers = pipe.execute()
-        return [
-            hit
-            for index, hit in enumerate(hits)
-            if all(answer[index] not in (None, 0, False) for answer in answers)
+        answers = iter(pipe.execute())
+        # A hit must be in at least one key of every source (a union) and in every plain set.
+        present = [
+            [
+                any(found is not None for found in column)
+                for column in zip(*(next(answers) for _ in source), strict=True)
+            ]
+            for source in others
         ]
+        present += [[bool(found) for found in next(answers)] for _ in unordered]
+        return [hit for index, hit in enumerate(hits) if all(row[index] for row in present)]
 
     # -- scratch keys -------------------------------------------------------------------------
 

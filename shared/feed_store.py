@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
@@ -202,13 +202,17 @@ class FeedStore:
 
     # -- entries and articles -----------------------------------------------------------------
 
-    def entry_seen(self, urls: Iterable[str], guids: Iterable[str]) -> bool:
-        """Whether any of these URLs or GUIDs was queued before (a read, to skip work early)."""
+    def entries_seen(self, entries: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[bool]:
+        """For each entry's (URLs, GUIDs): whether one of them was queued before, in one round
+        trip (a read, so that a poll skips the work on seen entries early)."""
         pipe = self._redis.pipeline(transaction=False)
-        for kind, values in (("url", urls), ("guid", guids)):
-            for value in values:
-                pipe.sismember(self._keys.seen_entries(kind), _digest(value))
-        return any(pipe.execute())
+        for urls, guids in entries:
+            pipe.smismember(self._seen("url"), [_digest(u) for u in urls] or [""])
+            pipe.smismember(self._seen("guid"), [_digest(g) for g in guids] or [""])
+        answers = [any(bool(int(hit)) for hit in found) for found in pipe.execute()]
+        return [
+            by_url or by_guid for by_url, by_guid in zip(answers[::2], answers[1::2], strict=True)
+        ]
 
     def mark_entry_seen(
         self, urls: Sequence[str], guids: Sequence[str], hashes: Sequence[str]

@@ -43,11 +43,12 @@ class Settings(BaseSettings):
     # -- feeds (issue 4) --
     # A feed added without `interval_seconds` is polled this often.
     feed_interval_seconds: int = Field(default=900, ge=60, le=7 * 86_400)
-    # How long a worker's claim on one feed lasts; a worker that dies mid-poll frees its feeds
-    # after this. Above the time one poll can take (a feed plus one page per entry).
+    # How long a worker's claim on one feed lasts; a worker that dies mid-poll frees its feed
+    # after this. Above the time one poll can take (the feed plus its page budget).
     feed_claim_seconds: float = Field(default=600.0, gt=0)
-    # Feeds one ingest worker claims per round.
-    feed_claim_batch: int = Field(default=8, ge=1)
+    # Article pages one poll fetches at most; a feed with more summary-only entries is polled
+    # again at once for the rest, after the other due feeds had their turn.
+    feed_pages_per_poll: int = Field(default=200, ge=1)
     fetch_connect_timeout: float = Field(default=5.0, gt=0)
     fetch_read_timeout: float = Field(default=15.0, gt=0)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)

@@ -1,4 +1,7 @@
-"""What handlers need, injected by type: `store: StoreDep`, `queue: QueueDep`."""
+"""What handlers need, injected by type: `store: StoreDep`, `queue: QueueDep`.
+
+The getters are `async` because they do no I/O: a sync one would cost a thread hop per request.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +14,17 @@ from shared.settings import Settings
 from shared.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_queue(request: Request) -> EnrichQueue:
+async def get_queue(request: Request) -> EnrichQueue:
     queue: EnrichQueue = request.app.state.queue
     return queue
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

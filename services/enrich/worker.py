@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from typing import Any
 
-from celery import signals
+from celery import Celery, signals
 
 from services.enrich.runtime import worker_nlp
 from shared.heartbeat import Heartbeat
@@ -16,6 +18,8 @@ from shared.store import Store
 from shared.sweeper import Sweeper
 
 WORKER_KIND = "enrich"
+
+log = logging.getLogger(__name__)
 
 
 def run_enrich_worker(settings: Settings) -> None:
@@ -58,7 +62,25 @@ def run_enrich_worker(settings: Settings) -> None:
         sweeper.stop()
         heartbeat.stop()
 
+    asked_to_stop = threading.Event()
+
+    @signals.worker_shutting_down.connect(weak=False)
+    def note_stop_request(**_: Any) -> None:
+        asked_to_stop.set()
+
     concurrency = settings.enrich_concurrency or os.cpu_count() or 1
+    try:
+        _run_celery(app, name, concurrency, settings.log_level)
+    finally:
+        # Celery can give up after a lost broker connection ("Unrecoverable error", a kombu
+        # bug on Redis restarts) and still exit 0; a supervisor restarting only failures
+        # (compose `on-failure`) would then leave no worker. Stopping unasked is a failure.
+        if not asked_to_stop.is_set():
+            log.error("the enrich worker stopped without being asked to; exiting with 1")
+            raise SystemExit(1)
+
+
+def _run_celery(app: Celery, name: str, concurrency: int, log_level: str) -> None:
     app.worker_main(
         [
             "worker",
@@ -70,6 +92,6 @@ def run_enrich_worker(settings: Settings) -> None:
             "--without-gossip",
             "--without-mingle",
             f"--hostname={name}@%h",
-            f"--loglevel={settings.log_level}",
+            f"--loglevel={log_level}",
         ]
     )

@@ -45,8 +45,10 @@ class EntryTally:
 
     queued: int = 0
     seen: int = 0
-    deferred: int = 0
+    deferred: int = 0  # a page failed for now
+    over_budget: int = 0  # a page beyond this poll's budget
     empty: int = 0
+    pages: int = 0
 
 
 @dataclass
@@ -57,7 +59,11 @@ class FeedPoller:
     articles: Store
     queue: EnrichQueue
     fetcher: Fetcher
+    # Pages one poll fetches at most (see Settings.feed_pages_per_poll).
+    max_pages: int = 200
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+    # True once the worker is shutting down: the entries left are kept for the next poll.
+    stopping: Callable[[], bool] = lambda: False
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def poll(self, feed_id: str, holder: str) -> FeedPollOutcome | None:
@@ -98,10 +104,10 @@ class FeedPoller:
         except FeedParseError as exc:
             return self._failed(feed, FeedStatus.ERROR, str(exc))
         tally = self._queue_entries(feed, parsed)
-        # With entries deferred, the old validators stay, so that the next poll reads the feed
+        # With entries left over, the old validators stay, so that the next poll reads the feed
         # again instead of getting a 304 that hides those entries.
-        keep_old = tally.deferred > 0
-        return self._succeeded(
+        keep_old = tally.deferred + tally.over_budget > 0
+        outcome = self._succeeded(
             feed,
             FeedStatus.OK,
             etag=None if keep_old else result.etag,
@@ -111,17 +117,27 @@ class FeedPoller:
             warning=parsed.warning,
             new_articles=tally.queued,
         )
+        if tally.over_budget:
+            # Due again at once: the rest of the entries come after the other due feeds.
+            outcome = outcome.model_copy(update={"next_poll_at": outcome.polled_at})
+        return outcome
 
     def _queue_entries(self, feed: Feed, parsed: ParsedFeed) -> EntryTally:
         tally = EntryTally()
         source = feed.source or parsed.title
-        for candidate in candidates_from_feed(parsed):
-            urls = [candidate.url] if candidate.url else []
-            guids = [candidate.guid]
-            # Before any page is fetched: an entry seen by its link or GUID costs nothing more.
-            if self.feeds.entry_seen(urls, guids):
+        candidates = candidates_from_feed(parsed)
+        identities = [([c.url] if c.url else [], [c.guid]) for c in candidates]
+        # Before any page is fetched: an entry seen by its link or GUID costs nothing more.
+        seen = self.feeds.entries_seen(identities)
+        for candidate, (urls, guids), known in zip(candidates, identities, seen, strict=True):
+            if known:
                 tally.seen += 1
                 continue
+            if candidate.needs_page:
+                if tally.pages >= self.max_pages or self.stopping():
+                    tally.over_budget += 1
+                    continue
+                tally.pages += 1
             completed = self._complete(candidate)
             if completed is DEFERRED:
                 tally.deferred += 1

@@ -77,20 +77,16 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 def poll_due_feeds(
     poller: FeedPoller, holder: str, settings: Settings, stopped: threading.Event
 ) -> int:
-    """Claim the feeds that are due and poll each; return how many were polled."""
+    """Claim the due feeds one at a time and poll each; return how many were polled."""
     polled = 0
+    # One claim per poll, so that a claim's lease runs for one feed only, never for a queue of
+    # feeds waiting behind a slow one.
     while not stopped.is_set():
-        claimed = poller.feeds.claim_due_feeds(
-            holder, settings.feed_claim_batch, settings.feed_claim_seconds
-        )
+        claimed = poller.feeds.claim_due_feeds(holder, 1, settings.feed_claim_seconds)
         if not claimed:
-            return polled
-        for feed_id in claimed:
-            # A feed claimed but left unpolled at shutdown is free again when its claim ends.
-            if stopped.is_set():
-                break
-            poller.poll(feed_id, holder)
-            polled += 1
+            break
+        poller.poll(claimed[0], holder)
+        polled += 1
     return polled
 
 
@@ -103,10 +99,13 @@ def run_ingest_worker(settings: Settings) -> None:
     inbox = settings.inbox_dir or settings.data_dir / "inbox"
     ingester = InboxIngester(inbox, store, queue)
     fetcher = Fetcher(fetch_policy(settings))
-    poller = FeedPoller(feed_store, store, queue, fetcher)
     name = f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}"
     heartbeat = Heartbeat(store, WORKER_KIND, name, settings.worker_heartbeat_seconds / 3)
     stopped = threading.Event()
+    poller = FeedPoller(
+        feed_store, store, queue, fetcher,
+        max_pages=settings.feed_pages_per_poll, stopping=stopped.is_set,
+    )  # fmt: skip
 
     def stop(signum: int, frame: FrameType | None) -> None:
         stopped.set()

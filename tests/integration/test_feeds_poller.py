@@ -312,3 +312,61 @@ def test_an_entry_is_marked_seen_once_whichever_identity_repeats(ingest: Ingest)
     assert sorted(results) == [False] * 7 + [True]
     assert not ingest.feeds.mark_entry_seen(["https://new.test/"], ["new"], ["h0"])  # same hash
     assert ingest.feeds.mark_entry_seen(["https://new.test/"], ["new"], ["fresh"])
+
+
+def test_a_poll_fetches_at_most_its_page_budget_and_the_feed_comes_back_for_the_rest(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    stories = [make_story(n) for n in range(40, 45)]
+    serve_pages(server, stories)
+    serve_feed(server, "/rss.xml", rss(server, stories), '"b"')
+    feed = ingest.add(server.url("/rss.xml"))
+    poller = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, max_pages=2)
+
+    [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
+    first = poller.poll(claimed, HOLDER)
+    assert first is not None and first.new_articles == 2
+    assert first.next_poll_at == first.polled_at  # due again at once for the rest
+    assert ingest.feeds.get_feed(feed.id).etag is None  # so the next poll is not a 304
+
+    polls = poll_due_feeds(poller, HOLDER, ingest.settings, threading.Event())
+    assert polls == 2
+    done = ingest.feeds.get_feed(feed.id)
+    assert (done.articles, done.etag, done.last_status) == (5, '"b"', FeedStatus.OK)
+    assert ingest.queued() == 5
+    pages = [path for path, _ in server.seen if path.startswith("/news/")]
+    assert sorted(pages) == sorted(s.path for s in stories)  # each page fetched once
+
+
+def test_a_feed_that_moved_for_good_is_polled_at_its_new_url(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    server.routes["/old.xml"] = Reply(301, headers={"Location": "/new.xml"})
+    serve_feed(server, "/new.xml", rss(server, []), '"n"')
+    feed = ingest.add(server.url("/old.xml"))
+    ingest.poll_due(fetcher)
+    moved = ingest.feeds.get_feed(feed.id)
+    assert (moved.url, moved.last_status) == (server.url("/new.xml"), FeedStatus.OK)
+
+    ingest.feeds.request_poll(feed.id)
+    server.seen.clear()
+    ingest.poll_due(fetcher)
+    assert [path for path, _ in server.seen] == ["/new.xml"]
+    assert ingest.feeds.get_feed(feed.id).last_status is FeedStatus.NOT_MODIFIED
+
+
+def test_a_worker_that_is_stopping_leaves_the_pages_for_the_next_poll(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    stories = [make_story(n) for n in range(50, 53)]
+    serve_pages(server, stories)
+    serve_feed(server, "/rss.xml", rss(server, stories), '"s"')
+    feed = ingest.add(server.url("/rss.xml"))
+    stopping = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, stopping=lambda: True)
+    [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
+    outcome = stopping.poll(claimed, HOLDER)
+    assert outcome is not None and outcome.new_articles == 0
+    assert [path for path, _ in server.seen] == ["/rss.xml"]
+    # Released and due at once, for the next worker to read the whole feed again.
+    assert ingest.feeds.claim_due_feeds("next", 1, 60) == [feed.id]
+    assert ingest.feeds.get_feed(feed.id).etag is None

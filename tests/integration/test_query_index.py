@@ -83,3 +83,36 @@ def test_status_filter_follows_status_changes(store: Store) -> None:
     store.mark_failed(article_id, "boom")
     assert found(store, status=ArticleStatus.FAILED) == [article_id]
     assert found(store, status=ArticleStatus.PROCESSING) == []
+
+
+def test_a_name_of_several_entities_pages_through_all_of_them_in_order(store: Store) -> None:
+    """ "Lavrov" stands for both `person:sergei-lavrov` and `person:lavrov`: one merged walk."""
+    people = [("person:sergei-lavrov", "Sergei Lavrov"), ("person:lavrov", "Lavrov")]
+    expected = []
+    for day in range(1, 26):
+        entity_id, name = people[day % 3 == 0]
+        article_id, _ = store.save_article(
+            ArticleIn(title=f"Day {day}", text=f"{name} spoke.", source=f"s{day % 2}",
+                      published_at=f"2016-10-{day:02d}")
+        )  # fmt: skip
+        store.mark_enriched(
+            article_id, Enrichment(entity_summary=[summary(entity_id, name, "PERSON")])
+        )
+        expected.insert(0, (article_id, day % 2))
+    for filters, want in (
+        ({}, [a for a, _ in expected]),
+        ({"source": "s1"}, [a for a, parity in expected if parity == 1]),
+    ):
+        seen, cursor = [], None
+        while True:
+            page, cursor = store.find_articles(
+                ArticleQuery(entity_keys=("lavrov",), limit=4, cursor=cursor, **filters)  # type: ignore[arg-type]
+            )
+            seen.extend(item.id for item in page)
+            if cursor is None:
+                break
+        assert seen == want
+    # And as the filter that is not walked: the source set is smaller than the union.
+    assert found(store, source="s0", entity_keys=("lavrov",), limit=100) == [
+        a for a, parity in expected if parity == 0
+    ]

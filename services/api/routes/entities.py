@@ -27,7 +27,7 @@ router = APIRouter(prefix="/entities", tags=["entities"])
     responses=problem_responses(422, 503),
     summary="Entities with their article counts, most frequent first",
 )
-def list_entities(
+async def list_entities(
     store: StoreDep,
     label: Annotated[str | None, Query(max_length=40, description="Only this label.")] = None,
     q: Annotated[
@@ -49,7 +49,7 @@ def list_entities(
     responses=problem_responses(404, 422, 503),
     summary="One entity with its most recent articles",
 )
-def get_entity(
+async def get_entity(
     entity_id: str,
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Recent articles shown.")] = 10,
