@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import redis
 
-from services.enrich.canonical import entity_id, tidy_name
+from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 

@@ -18,13 +18,13 @@ from pydantic import TypeAdapter
 
 from shared.article_query import ArticleSummary, EntityRef
 from shared.article_terms import (
-    alias_keys,
     indexed_words,
     mentioned_spans,
     normal_source,
     order_score,
     top_entities,
 )
+from shared.entity_names import entity_keys
 from shared.keys import Keys
 from shared.models import ArticleIn, ArticleStatus, Enrichment
 
@@ -110,7 +110,7 @@ class ArticleIndex:
             for entity in enrichment.entity_summary:
                 meta = json.dumps({"name": entity.name, "label": entity.label})
                 pipe.hset(self._keys.entity_names, entity.entity_id, meta)
-                for key in alias_keys(entity.entity_id):
+                for key in entity_keys(entity.entity_id):
                     pipe.sadd(self._keys.entity_alias(key), entity.entity_id)
 
         self._redis.transaction(swap, article_key)

@@ -77,20 +77,6 @@ def normal_source(source: str) -> str:
     return source.strip().casefold()
 
 
-def alias_keys(entity_id: str) -> list[str]:
-    """The lookup keys an entity is found by: the key part of its id, and a person's surname.
-
-    Mirrors `services.enrich.canonical.entity_keys` (a unit test keeps them in step); it lives
-    here too because the store, in `shared/`, must not import a service.
-    """
-    klass, _, key = entity_id.partition(":")
-    keys = [key] if key else []
-    parts = key.split("-")
-    if klass == "person" and len(parts) > 1:
-        keys.append(parts[-1])
-    return keys
-
-
 def top_entities(summary: Iterable[EntitySummary]) -> list[EntitySummary]:
     """The few entities an article is most about, for list views."""
     return sorted(summary, key=lambda e: (-e.salience, -e.mentions, e.name))[:TOP_ENTITIES]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from services.enrich.lexicon import words
+from shared.lexicon import words
 
 
 class Cue(NamedTuple):

@@ -13,13 +13,6 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from services.enrich.canonical import (
-    CACHE_SIZE,
-    entity_key,
-    known_entity,
-    strip_honorifics,
-    tidy_name,
-)
 from services.enrich.entity_cues import (
     DATELINE,
     MEDIUM,
@@ -28,7 +21,14 @@ from services.enrich.entity_cues import (
     Cue,
     find_cue,
 )
-from services.enrich.lexicon import words
+from shared.entity_names import (
+    CACHE_SIZE,
+    entity_key,
+    known_entity,
+    strip_honorifics,
+    tidy_name,
+)
+from shared.lexicon import words
 
 KNOWN_WEIGHT = 10.0
 # A mention in an all-capitals line is the model guessing without its main cue.

@@ -11,8 +11,8 @@ import re
 
 from spacy.tokens import Doc
 
-from services.enrich.canonical import GENERATIONAL, tidy_name
 from services.enrich.entity_mentions import Mention, mention_key, shouted_ranges
+from shared.entity_names import GENERATIONAL, tidy_name
 
 # "BERLIN (Reuters) -", "WASHINGTON, Nov 25 (AP) —", "LONDON -": a capitalised place opening
 # a line before the agency or a dash. The model often misses it for want of case.

@@ -6,11 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.enrich.canonical import entity_keys
 from shared.article_terms import (
     MAX_WORDS_PER_ARTICLE,
     DaySpan,
-    alias_keys,
     bound_score,
     day_span,
     indexed_words,
@@ -65,13 +63,6 @@ def test_only_dates_and_times_are_mentioned_spans() -> None:
         DaySpan(date(2016, 9, 23), date(2016, 9, 23)),
         DaySpan(date(2016, 9, 22), date(2016, 9, 22)),
     }
-
-
-@pytest.mark.parametrize(
-    "entity_id", ["person:sergei-lavrov", "person:lavrov", "place:united-states", "org:un"]
-)
-def test_alias_keys_agree_with_the_enrichment_rule(entity_id: str) -> None:
-    assert alias_keys(entity_id) == entity_keys(entity_id)
 
 
 def test_words_are_folded_and_stop_words_dropped() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.enrich.canonical import (
+from shared.entity_names import (
     entity_id,
     entity_key,
     entity_keys,

@@ -11,8 +11,8 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from services.api.deps import QueueDep, StoreDep
 from services.api.problems import problem_responses
-from services.enrich.canonical import query_keys
 from shared.article_query import MAX_PAGE, ArticlePage, ArticleQuery, ArticleSummary, Cursor
+from shared.entity_names import query_keys
 from shared.models import Accepted, Article, ArticleIn, ArticleStatus
 from shared.submission import submit_article
 

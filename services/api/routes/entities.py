@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from services.api.deps import StoreDep
 from services.api.problems import problem_responses
-from services.enrich.canonical import query_keys
 from shared.article_query import (
     MAX_PAGE,
     ArticleQuery,
@@ -16,7 +15,7 @@ from shared.article_query import (
     EntityList,
     EntityNotFound,
 )
-from shared.article_terms import alias_keys
+from shared.entity_names import entity_keys, query_keys
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -59,5 +58,5 @@ async def get_entity(
         raise EntityNotFound(entity_id)
     recent, _ = store.find_articles(ArticleQuery(entity_ids=(entity_id,), limit=limit))
     return EntityDetail(
-        **ranked[0].model_dump(), aliases=alias_keys(entity_id), recent_articles=recent
+        **ranked[0].model_dump(), aliases=entity_keys(entity_id), recent_articles=recent
     )

@@ -1,4 +1,5 @@
-"""Canonical names and stable keys for named entities, shared by enrichment and the query API.
+"""Canonical names and stable keys for named entities: enrichment names them, the store and the
+query API look them up.
 
 An entity id is `<class>:<key>`: the class folds labels that the model confuses with each other
 (GPE, LOC and FAC are all `place`), and the key is the canonical name, accent- and case-folded and
@@ -15,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from services.enrich.lexicon import words
+from shared.lexicon import words
 
 LABEL_CLASSES = {
     "PERSON": "person",
