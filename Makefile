@@ -45,6 +45,9 @@ eval: setup
 
 bench: setup
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/query.py
+	$(BIN)/python bench/ingest.py
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
 lock:
