@@ -137,17 +137,6 @@ class Store:
             raise ArticleNotFound(article_id)
         return ArticleStatus(str(status))
 
-    def mark_processing(self, article_id: str) -> Article:
-        """Record that a worker took the article; counts the attempt."""
-        key = self._keys.article(article_id)
-        if not self._redis.exists(key):
-            raise ArticleNotFound(article_id)
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.hincrby(key, "attempts", 1)
-        self._set_status(pipe, article_id, ArticleStatus.PROCESSING)
-        pipe.hgetall(key)
-        return _article_from_hash(pipe.execute()[-1])
-
     def mark_enriched(
         self,
         article_id: str,

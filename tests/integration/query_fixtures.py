@@ -60,7 +60,7 @@ def store_story(store: Store, story: Story) -> str:
         )
     )
     if story.enrich:
-        store.mark_processing(article_id)
+        store.claim_for_enrichment(article_id, max_attempts=3)
         store.mark_enriched(article_id, enrichment_of(story))
     return article_id
 

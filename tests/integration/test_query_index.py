@@ -77,7 +77,7 @@ def test_a_dateline_found_at_enrichment_moves_the_article_in_every_index(store: 
 def test_status_filter_follows_status_changes(store: Store) -> None:
     article_id, _ = store.save_article(ArticleIn(title="T", text="Words."))
     assert found(store, status=ArticleStatus.QUEUED) == [article_id]
-    store.mark_processing(article_id)
+    store.claim_for_enrichment(article_id, max_attempts=3)
     assert found(store, status=ArticleStatus.QUEUED) == []
     assert found(store, status=ArticleStatus.PROCESSING) == [article_id]
     store.mark_failed(article_id, "boom")

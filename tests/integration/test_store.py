@@ -35,7 +35,8 @@ def test_the_same_article_again_is_not_stored_twice(store: Store) -> None:
 
 def test_enrichment_is_stored_and_a_missing_publication_date_filled(store: Store) -> None:
     article_id, _ = store.save_article(ArticleIn(title="T", text="Kerry met Lavrov on Thursday."))
-    assert store.mark_processing(article_id).attempts == 1
+    assert store.claim_for_enrichment(article_id, max_attempts=3) == "run"
+    assert store.get_article(article_id).attempts == 1
     enrichment = Enrichment(
         entities=[Entity(text="Kerry", label="PERSON", start=0, end=5)],
         dates=[DateMention(text="Thursday", type="DATE", value="2016-09-22", start=20, end=28)],
@@ -70,8 +71,7 @@ def test_failure_is_recorded(store: Store) -> None:
 def test_unknown_article(store: Store) -> None:
     with pytest.raises(ArticleNotFound):
         store.get_article("0000000000000000")
-    with pytest.raises(ArticleNotFound):
-        store.mark_processing("0000000000000000")
+    assert store.claim_for_enrichment("0000000000000000", max_attempts=3) == "missing"
 
 
 def test_heartbeats_make_a_worker_live_until_they_stop(store: Store) -> None:
