@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     model = args.model or default_model()
     nlp = load_nlp(model)
     # The baseline: the model's `ner` component and nothing else.
-    ner_only = spacy.load(model, exclude=[*UNUSED_COMPONENTS, "sentencizer"])
+    ner_only = spacy.load(model, exclude=UNUSED_COMPONENTS)
     assert ner_only.pipe_names == ["ner"], ner_only.pipe_names
     texts = load_texts(args.gold, args.words)
     sources = [Source("", text, None) for text in texts]

@@ -49,6 +49,9 @@ _DASHES = frozenset({"-", "–", "—", "(", ","})
 APPOSITION_WINDOW = 6
 
 
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+
+
 def _word(doc: Doc, i: int) -> str:
     """The lower-case token at `i`, without a trailing dot; empty outside the doc."""
     return doc[i].lower_.rstrip(".") if 0 <= i < len(doc) else ""
@@ -78,10 +81,17 @@ def shape_cue(span: Span) -> Cue | None:
     return None
 
 
-def _apposition_role(doc: Doc, comma: int, sentence_start: int) -> bool:
-    """A role word shortly before the comma: "the UN peace envoy for Syria, <name>"."""
-    first = max(sentence_start, comma - APPOSITION_WINDOW)
-    return any(_word(doc, i) in PERSON_TITLES for i in range(first, comma))
+def _apposition_role(doc: Doc, comma: int) -> bool:
+    """A role word shortly before the comma, in the same sentence: "the UN envoy for Syria, <name>".
+
+    Walks back to the sentence's end mark itself: a sentencizer would cost every article.
+    """
+    for i in range(comma - 1, max(-1, comma - 1 - APPOSITION_WINDOW), -1):
+        if doc[i].text in _SENTENCE_ENDS:
+            return False
+        if _word(doc, i) in PERSON_TITLES:
+            return True
+    return False
 
 
 def context_cue(doc: Doc, span: Span) -> Cue | None:
@@ -109,7 +119,7 @@ def context_cue(doc: Doc, span: Span) -> Cue | None:
         before == ","
         and _name_shaped(span)
         and not _has_org_word(span)
-        and _apposition_role(doc, span.start - 1, span.sent.start)
+        and _apposition_role(doc, span.start - 1)
     ):
         return Cue("PERSON", MEDIUM)
     # "the airline, Ryanair": after the role test, so "the spokesman for the group, <name>" is

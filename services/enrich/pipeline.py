@@ -14,8 +14,8 @@ from services.enrich.dates import extract_dates, find_dateline
 from services.enrich.entities import extract_entities
 from shared.models import Enrichment
 
-# Everything but `ner` (which carries its own tok2vec in the sm model) and a rule-based
-# sentencizer: tagger, parser and lemmatizer would triple the cost and nothing here reads them.
+# Everything but `ner`, which carries its own tok2vec in the sm model: tagger, parser and
+# lemmatizer would triple the cost and nothing here reads them (nor sentence boundaries).
 UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 
@@ -29,11 +29,8 @@ class Source:
 
 
 def load_nlp(model: str) -> Language:
-    """Load a spaCy model with only named-entity recognition and sentence boundaries enabled."""
-    nlp = spacy.load(model, exclude=UNUSED_COMPONENTS)
-    if "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
-    return nlp
+    """Load a spaCy model with only named-entity recognition enabled."""
+    return spacy.load(model, exclude=UNUSED_COMPONENTS)
 
 
 def enrich(nlp: Language, title: str, text: str, published_at: datetime | None) -> Enrichment:
