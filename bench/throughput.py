@@ -175,12 +175,15 @@ def latency_text() -> str:
     return " ".join(chosen[:LATENCY_WORDS])
 
 
-def latencies(client: httpx.Client, samples: int) -> list[float]:
+def latencies(
+    client: httpx.Client, samples: int, text: str, published_at: str | None = None
+) -> list[float]:
     """POST-to-enriched seconds for one article at a time on an otherwise idle stack."""
-    text = latency_text()
     measured = []
     for i in range(samples):
         body = {"title": f"Latency {uuid.uuid4().hex} {i}", "text": text}
+        if published_at:
+            body["published_at"] = published_at
         started = time.perf_counter()
         location = client.post("/articles", json=body).headers["location"]
         while client.get(location).json()["status"] not in ("enriched", "failed"):
@@ -197,6 +200,11 @@ def main(argv: list[str] | None = None) -> None:
         help="join dev-set texts into articles of at least this many words (0: keep them as is)",
     )  # fmt: skip
     parser.add_argument("--latency-samples", type=int, default=30)
+    parser.add_argument(
+        "--latency-article", type=Path, default=None,
+        help="a plain-text article (title on the first line) to time instead of 600 dev-set words",
+    )  # fmt: skip
+    parser.add_argument("--published-at", default=None, help="its publication date")
     parser.add_argument("--workers", default="2,1", help="enrich processes to try, in order")
     parser.add_argument("--raw-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -234,10 +242,15 @@ def main(argv: list[str] | None = None) -> None:
                 f" enrich() alone {total / busy * concurrency:,.0f} words/s)"
             )
             if concurrency == 2:
-                measured = latencies(client, args.latency_samples)
+                if args.latency_article:
+                    text = args.latency_article.read_text().partition("\n")[2]
+                    name = args.latency_article.name
+                else:
+                    text, name = latency_text(), "dev-set text"
+                measured = latencies(client, args.latency_samples, text, args.published_at)
                 p50 = statistics.median(measured) * 1000
                 p90 = statistics.quantiles(measured, n=10)[-1] * 1000
-                idle = f"POST->enriched, {LATENCY_WORDS} words, idle stack:"
+                idle = f"POST->enriched, {name} ({words([text])} words), idle stack:"
                 print(f"{idle}  p50 {p50:.0f} ms  p90 {p90:.0f} ms")
     if {1, 2} <= set(results):
         print(f"2 vs 1 enrich processes: x{results[2] / results[1]:.2f}")

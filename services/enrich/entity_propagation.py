@@ -47,9 +47,42 @@ def _surfaces(mentions: list[Mention]) -> dict[str, tuple[str, str]]:
     return found
 
 
+# What the name patterns treat as part of a word around a name: "$" of "US$", "-" of "pro-".
+_WORD_LIKE = frozenset("_$£€-")
+
+
 def _pattern(names: list[str], flags: int = 0) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w$£€-])(?:{alternatives})(?![\w$£€-])", flags)
+
+
+def _is_boundary(text: str, at: int) -> bool:
+    """Whether the character at `at` may border a name: not a word character, "$", "-"..."""
+    if not 0 <= at < len(text):
+        return True
+    char = text[at]
+    return not (char.isalnum() or char in _WORD_LIKE)
+
+
+def _find_names(text: str, names: list[str]) -> list[tuple[int, int]]:
+    """Where the names occur as whole words, as `_pattern(names).finditer(text)` finds them.
+
+    Compiling a pattern per article costs more than the search itself; `str.find` needs none.
+    Like the pattern, the leftmost occurrence wins, then the longest name at that place.
+    """
+    best: dict[int, tuple[int, int]] = {}  # start -> (rank in the alternation, end)
+    for rank, name in enumerate(sorted(names, key=len, reverse=True)):
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if at not in best and _is_boundary(text, at - 1) and _is_boundary(text, end):
+                best[at] = (rank, end)
+            at = text.find(name, at + 1)
+    found: list[tuple[int, int]] = []
+    for start in sorted(best):
+        if not found or start >= found[-1][1]:
+            found.append((start, best[start][1]))
+    return found
 
 
 def propagate(doc: Doc, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -61,27 +94,30 @@ def propagate(doc: Doc, text: str, mentions: list[Mention]) -> list[Mention]:
     folded: dict[str, tuple[str, str]] = {}
     for name, value in surfaces.items():
         folded.setdefault(name.lower(), value)
-    matches: list[tuple[re.Match[str], tuple[str, str]]] = []
-    if surfaces:
-        exact = _pattern(list(surfaces))
-        matches += [(hit, surfaces[hit.group()]) for hit in exact.finditer(text)]
+    # (start, end, (key, label), shouted): capitals-only occurrences do not name the entity in
+    # the summary.
+    matches: list[tuple[int, int, tuple[str, str], bool]] = [
+        (start, end, surfaces[text[start:end]], False)
+        for start, end in _find_names(text, list(surfaces))
+    ]
     shouted = shouted_ranges(text)
     if shouted and surfaces:
         caseless = _pattern(list(surfaces), re.IGNORECASE)
         for lo, hi in shouted:
-            matches += [(h, folded[h.group().lower()]) for h in caseless.finditer(text, lo, hi)]
+            matches += [
+                (*h.span(), folded[h.group().lower()], True)
+                for h in caseless.finditer(text, lo, hi)
+            ]
     for hit in _DATELINE.finditer(text):
         place = folded.get(hit.group(1).lower())
-        matches.append((hit, place or (mention_key(hit.group(1).title(), "GPE"), "GPE")))
+        value = place or (mention_key(hit.group(1).title(), "GPE"), "GPE")
+        matches.append((*hit.span(1), value, True))
     added = []
-    for hit, (key, label) in matches:
-        start, end = hit.span(1) if hit.re is _DATELINE else hit.span()
+    for start, end, (key, label), loud in matches:
         span = None if any(taken[start:end]) else doc.char_span(start, end)
         if span is None:
             continue
         taken[start:end] = b"\x01" * (end - start)
-        # Capitals-only occurrences do not name the entity in the summary.
-        loud = hit.re is _DATELINE or bool(hit.re.flags & re.IGNORECASE)
         added.append(Mention(span, label, key, shouted=loud, votes={label: 1.0}))
     if not added:
         return mentions

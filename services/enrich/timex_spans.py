@@ -25,10 +25,9 @@ SPACY_LABELS = ("DATE", "TIME")
 BEGIN = 3  # spaCy's ENT_IOB code for the first token of an entity
 
 # A bare number is a year only where a preposition asks for a time: "from 2009 to 2011".
-_YEAR_AFTER_PREPOSITION = re.compile(
+_YEAR_AFTER_PREPOSITION = (
     r"\b(?:in|since|from|to|until|by|before|after|between|through|and) "
-    r"(?P<year>(?:1[89]|20)\d{2})\b(?![.,]\d| ?%| points)",
-    re.IGNORECASE,
+    r"(?P<year>(?:1[89]|20)\d{2})\b(?![.,]\d| ?%| points)"
 )
 # Adverbs too often not temporal ("once"), or rarely annotated, to find on our own.
 _UNTRIGGERED = {
@@ -42,10 +41,10 @@ _UNTRIGGERED = {
     "lately",
 }
 # What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
-_TRIGGERS = re.compile(
+_TRIGGERS = (
     rf"\b(?:(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)})(?!-)"
     rf"|(?:{alt(SET_WORDS)})"
-    r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:UTC|GMT))?|\d{4}\s?(?:UTC|GMT)"
+    r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt))?|\d{4}\s?(?:utc|gmt)"
     r"|\d{1,2}\s?[ap]\.m\."
     r"|\d{1,2}/\d{1,2}/\d{2,4}"
     rf"|(?:\d+|single|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)-"
@@ -53,9 +52,14 @@ _TRIGGERS = re.compile(
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
-    r")\b",
-    re.IGNORECASE,
+    r")\b"
 )
+# The patterns above are written in lower case and searched in lower-cased text: re.IGNORECASE
+# would make the engine try every alternative at every word, at over twice the cost.
+_LOWER_CASE_PATTERNS = [re.compile(p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
+# Lower-casing moves the offsets of a text with a letter like "İ" ("i" + a dot): such a text is
+# searched as it is, ignoring case.
+_CASELESS_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
 # Words at an edge that TimeML leaves outside the expression.
 _LEADING = re.compile(
     r"^(?:on|in|at|since|by|until|till|from|between|during|for|of|to|as of|within|just|only|"
@@ -86,7 +90,9 @@ def entity_spans(doc: Doc) -> Iterator[Span]:
     labels = [doc.vocab.strings[label] for label in SPACY_LABELS]
     table = doc.to_array([ENT_IOB, ENT_TYPE])
     begin = last = -1
-    for i in np.flatnonzero(np.isin(table[:, 1], labels)).tolist():
+    # Two comparisons: np.isin's set machinery costs more than the rest of this function.
+    wanted = np.logical_or.reduce([table[:, 1] == label for label in labels])
+    for i in np.flatnonzero(wanted).tolist():
         if begin >= 0 and (i != last + 1 or table[i, 0] == BEGIN):
             yield doc[begin].idx, doc[last].idx + len(doc[last])
             begin = -1
@@ -100,9 +106,15 @@ def entity_spans(doc: Doc) -> Iterator[Span]:
 def candidate_spans(doc: Doc, text: str) -> Iterator[Span]:
     """Raw spans: spaCy's DATE/TIME entities and matches of our own trigger patterns."""
     yield from entity_spans(doc)
-    for match in _YEAR_AFTER_PREPOSITION.finditer(text):
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        years, triggers = _LOWER_CASE_PATTERNS
+    else:
+        lowered = text
+        years, triggers = _CASELESS_PATTERNS
+    for match in years.finditer(lowered):
         yield match.span("year")
-    for match in _TRIGGERS.finditer(text):
+    for match in triggers.finditer(lowered):
         yield match.start(), match.end()
 
 
