@@ -18,7 +18,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
 import redis
@@ -110,9 +109,6 @@ def time_ingest(redis_url: str, feed_url: str, entries: int) -> tuple[float, int
 
 
 def main() -> None:
-    # The test server writes headers and body in two sends; with Nagle on, each page then waits
-    # for a 40 ms delayed ACK, which would time the loopback stack, not the poller.
-    BaseHTTPRequestHandler.disable_nagle_algorithm = True
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)

@@ -8,6 +8,7 @@ from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue
 from shared.store import Store
+from shared.urls import canonicalize
 
 # A full queue drains at tens of articles per second per core: a few seconds frees room.
 QUEUE_FULL_RETRY_AFTER_SECONDS = 5
@@ -18,14 +19,27 @@ log = logging.getLogger(__name__)
 def submit_article(store: Store, queue: EnrichQueue, article: ArticleIn) -> tuple[Accepted, bool]:
     """Store a new article and queue it; a known one is answered with its id and status.
 
-    Raises QueueFull past the queue's depth limit, before anything is stored.
+    Raises QueueFull past the queue's depth limit, before anything is stored. The URL is
+    stored in its canonical form, so one story reached by different links is one article.
     """
     ensure_room(store, queue)
+    article = with_canonical_url(article)
     article_id, created = store.save_article(article)
     if created:
         send(queue, article_id)
         return Accepted(id=article_id, status=ArticleStatus.QUEUED), True
     return Accepted(id=article_id, status=store.article_status(article_id)), False
+
+
+def with_canonical_url(article: ArticleIn) -> ArticleIn:
+    """The article with its URL canonical (tracking parameters and fragment dropped)."""
+    if not article.url:
+        return article
+    try:
+        url = canonicalize(article.url)
+    except ValueError:
+        return article  # not parseable as a URL: kept as given, it is still an identity
+    return article if url == article.url else article.model_copy(update={"url": url})
 
 
 def retry_article(store: Store, queue: EnrichQueue, article_id: str) -> Accepted:

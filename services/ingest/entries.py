@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from services.ingest.extract import ExtractedPage
 from services.ingest.feeds import FeedEntry, ParsedFeed
-from services.ingest.urls import canonicalize
 from shared.models import ArticleIn
+from shared.urls import canonicalize
 
 MIN_FULL_TEXT_WORDS = 100
 TITLE_FROM_TEXT_CHARS = 120

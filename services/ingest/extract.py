@@ -16,7 +16,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from services.ingest.urls import choose_canonical
+from shared.urls import choose_canonical
 
 BLOCK_TAGS = frozenset(
     {

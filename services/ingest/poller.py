@@ -23,6 +23,7 @@ from services.ingest.fetch import (
     NotModified,
     RetryLater,
 )
+from shared.errors import QueueFull
 from shared.feed_store import FeedNotFound, FeedStore
 from shared.models import Feed, FeedPollOutcome, FeedStatus
 from shared.queue import EnrichQueue
@@ -49,6 +50,8 @@ class EntryTally:
     over_budget: int = 0  # a page beyond this poll's budget
     empty: int = 0
     pages: int = 0
+    # Set when the enrich queue pushed back: the entries not yet queued wait for a later poll.
+    queue_full: QueueFull | None = None
 
 
 @dataclass
@@ -106,7 +109,7 @@ class FeedPoller:
         tally = self._queue_entries(feed, parsed)
         # With entries left over, the old validators stay, so that the next poll reads the feed
         # again instead of getting a 304 that hides those entries.
-        keep_old = tally.deferred + tally.over_budget > 0
+        keep_old = tally.deferred + tally.over_budget > 0 or tally.queue_full is not None
         outcome = self._succeeded(
             feed,
             FeedStatus.OK,
@@ -117,7 +120,14 @@ class FeedPoller:
             warning=parsed.warning,
             new_articles=tally.queued,
         )
-        if tally.over_budget:
+        if tally.queue_full is not None:
+            # Backpressure is not the feed's fault: no error count, just a later poll.
+            wait = timedelta(seconds=tally.queue_full.retry_after or 5)
+            error = f"{tally.queue_full.title}: {tally.queue_full}"
+            outcome = outcome.model_copy(
+                update={"next_poll_at": outcome.polled_at + wait, "error": error}
+            )
+        elif tally.over_budget:
             # Due again at once: the rest of the entries come after the other due feeds.
             outcome = outcome.model_copy(update={"next_poll_at": outcome.polled_at})
         return outcome
@@ -155,8 +165,12 @@ class FeedPoller:
                 continue
             try:
                 accepted, created = submit_article(self.articles, self.queue, article)
-            except Exception:
+            except QueueFull as exc:
                 self.feeds.forget_entry(urls, guids, hashes)  # so a later poll tries again
+                tally.queue_full = exc
+                break
+            except Exception:
+                self.feeds.forget_entry(urls, guids, hashes)
                 raise
             if created:
                 self.feeds.add_feed_article(feed.id, accepted.id)

@@ -370,3 +370,28 @@ def test_a_worker_that_is_stopping_leaves_the_pages_for_the_next_poll(
     # Released and due at once, for the next worker to read the whole feed again.
     assert ingest.feeds.claim_due_feeds("next", 1, 60) == [feed.id]
     assert ingest.feeds.get_feed(feed.id).etag is None
+
+
+def test_a_full_enrich_queue_holds_the_rest_back_without_counting_an_error(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    stories = [make_story(n) for n in range(60, 64)]
+    serve_pages(server, stories)
+    serve_feed(server, "/rss.xml", rss(server, stories), '"q"')
+    feed = ingest.add(server.url("/rss.xml"))
+    app = create_celery_app(ingest.settings)
+    room_for_two = EnrichQueue(app, max_depth=ingest.queued_before + 2)
+    poller = FeedPoller(ingest.feeds, ingest.store, room_for_two, fetcher)
+    [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
+    outcome = poller.poll(claimed, HOLDER)
+
+    assert outcome is not None and outcome.new_articles == 2
+    held = ingest.feeds.get_feed(feed.id)
+    assert (held.last_status, held.error_count, held.etag) == (FeedStatus.OK, 0, None)
+    assert held.last_error is not None and "queue is full" in held.last_error
+    assert held.next_poll_at is not None and held.next_poll_at > outcome.polled_at
+
+    ingest.feeds.request_poll(feed.id)
+    ingest.poll_due(fetcher)  # the queue has room again
+    assert ingest.feeds.get_feed(feed.id).articles == 4
+    assert ingest.queued() == 4

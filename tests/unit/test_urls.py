@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.urls import canonicalize, choose_canonical
+from shared.urls import canonicalize, choose_canonical
 
 
 @pytest.mark.parametrize(

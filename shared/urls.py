@@ -1,4 +1,9 @@
-"""Canonical article URLs, so one story reached by different links is stored once."""
+"""Canonical article URLs, so one story reached by different links is stored once.
+
+In `shared/` because every way in uses it: the API and the ingest worker canonicalise an
+article's URL before it is stored (`submission.submit_article`), and the ingest service
+canonicalises feed links and pages' `rel=canonical`.
+"""
 
 from __future__ import annotations
 
