@@ -44,10 +44,11 @@ eval: setup
 	$(BIN)/python -m services.enrich.evaluate $(GOLD) --out build/eval/system.jsonl
 
 bench: setup
-	$(BIN)/python bench/pipeline.py
-	$(BIN)/python bench/throughput.py
-	$(BIN)/python bench/query.py
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.pipeline
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.query
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.feed_parse
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
 lock:
