@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -112,8 +113,26 @@ class Supervisor:
         self._spawn("enrich", [*gazette, "worker", "enrich"], env)
         self._spawn("ingest", [*gazette, "worker", "ingest"], env)
         self._spawn("api", [*gazette, "api"], env)
-        host = settings.api_host
-        print(f"gazette: API listening on http://{host}:{settings.api_port}", flush=True)
+        base = f"http://{settings.api_host}:{settings.api_port}"
+        if self._wait_for_api(base, deadline_seconds=60):
+            print(
+                f"gazette: API listening on {base} (web view: {base}/ui); Ctrl-C stops", flush=True
+            )
+        else:
+            print(f"gazette: the API did not answer on {base} yet; see its log above", flush=True)
+
+    def _wait_for_api(self, base: str, deadline_seconds: float) -> bool:
+        """True once the API answers /healthz; False at the deadline or when told to stop."""
+        deadline = time.monotonic() + deadline_seconds
+        while not self._stopping and time.monotonic() < deadline:
+            try:
+                # `base` is http://host:port from our own settings, never a user's URL.
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        return True
+            except OSError:
+                time.sleep(0.1)
+        return False
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         child = Child(name, argv, env)
