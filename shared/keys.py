@@ -38,7 +38,7 @@ class Keys:
         """Sorted set: worker name scored by its last heartbeat (unix seconds)."""
         return f"{self.prefix}:workers:{kind}"
 
-    # -- reliability (issue 6) --
+    # -- reliability --
 
     @property
     def sweeper_lock(self) -> str:
@@ -55,7 +55,7 @@ class Keys:
         """List: Celery's (kombu's) queue on Redis is the bare queue name, outside the prefix."""
         return name
 
-    # -- query indexes (issue 5): sorted sets scored by an article's order score ---------------
+    # -- query indexes: sorted sets scored by an article's order score ---------------
 
     def index(self, kind: str, value: str) -> str:
         """Sorted set: the ids of articles with one filter value (source, status, entity, word,
@@ -94,7 +94,7 @@ class Keys:
         """Pub/sub channel: one JSON article summary per enriched article."""
         return f"{self.prefix}:events:enriched"
 
-    # -- feeds (issue 4) -----------------------------------------------------------------------
+    # -- feeds -----------------------------------------------------------------------
 
     def feed(self, feed_id: str) -> str:
         """Hash: one feed's settings, validators and last poll outcome."""

@@ -111,7 +111,7 @@ class Accepted(BaseModel):
     status: ArticleStatus
 
 
-# -- feeds (issue 4) ---------------------------------------------------------------------------
+# -- feeds ---------------------------------------------------------------------------
 
 FEED_MIN_INTERVAL_SECONDS = 60
 FEED_MAX_INTERVAL_SECONDS = 7 * 86_400

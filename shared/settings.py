@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     enrich_concurrency: int | None = Field(default=None, ge=1)
     log_level: str = "INFO"
 
-    # -- reliability (issue 6) --
+    # -- reliability --
     # Past this many waiting enrich tasks, submissions are refused with 503 and Retry-After.
     max_queue_depth: int = Field(default=10_000, ge=1)
     # Deliveries of one article before it is dead-lettered as `failed`.
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Structured JSON log lines (one object per line) instead of plain text.
     log_json: bool = True
 
-    # -- feeds (issue 4) --
+    # -- feeds --
     # A feed added without `interval_seconds` is polled this often.
     feed_interval_seconds: int = Field(default=900, ge=60, le=7 * 86_400)
     # How long a worker's claim on one feed lasts; a worker that dies mid-poll frees its feed
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
 
-    # -- query API (issue 5) --
+    # -- query API --
     # Comma-separated keys; when set, every write (POST) needs one in `X-API-Key`.
     api_keys: str = ""
     # Requests with a larger body are refused with 413.

@@ -11,7 +11,7 @@ from typing import Any, cast
 import redis
 
 from shared import lifecycle
-from shared.article_index import ArticleIndex  # query indexes (issue 5)
+from shared.article_index import ArticleIndex  # query indexes
 from shared.article_query import ArticleQuery, ArticleSummary, Cursor, EntityCount
 from shared.article_search import ArticleSearch
 from shared.errors import ArticleNotFound, ArticleNotRetryable
@@ -54,7 +54,7 @@ class Store:
         self._claim = client.register_script(lifecycle.CLAIM)
         self._requeue = client.register_script(lifecycle.REQUEUE)
         self._retry = client.register_script(lifecycle.RETRY)
-        self._index = ArticleIndex(client, self._keys)  # query indexes (issue 5)
+        self._index = ArticleIndex(client, self._keys)  # query indexes
         self._search = ArticleSearch(client, self._keys)
 
     @classmethod
@@ -118,7 +118,7 @@ class Store:
                 *[part for pair in fields.items() for part in pair],
             ],
         )
-        if int(created):  # index the new article for queries (issue 5)
+        if int(created):  # index the new article for queries
             pipe = self._redis.pipeline(transaction=False)
             self._index.add_submission(pipe, new_id, submitted, now)
             pipe.execute()
@@ -193,7 +193,7 @@ class Store:
             str(name) for name in self._redis.zrangebyscore(self._keys.workers(kind), since, "+inf")
         ]
 
-    # -- reliability (issue 6): claims, sweeping, retries, backpressure, metrics -------------
+    # -- reliability: claims, sweeping, retries, backpressure, metrics -------------
 
     def claim_for_enrichment(self, article_id: str, max_attempts: int) -> str:
         """Count a delivery and mark the article processing, or say why not (lifecycle.CLAIM)."""
@@ -258,7 +258,7 @@ class Store:
         statuses = [self._keys.articles_with_status(status.value) for status in ArticleStatus]
         return [self._keys.article(article_id), *statuses, self._keys.metrics]
 
-    # -- queries (issue 5): filters over the indexes `shared/article_index.py` keeps ----------
+    # -- queries: filters over the indexes `shared/article_index.py` keeps ----------
 
     def find_articles(self, query: ArticleQuery) -> tuple[list[ArticleSummary], Cursor | None]:
         """One page of article summaries matching every filter, newest first."""

@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.api.auth import RequireWriteKey  # issue 5
+from services.api.auth import RequireWriteKey
 from services.api.limits import BodyLimit, RateLimit
 from services.api.openapi import declare_cross_cutting
 from services.api.problems import install_problem_handlers
-from services.api.routes import articles, entities, events, health, recovery, web  # issue 5
-from services.api.routes import feeds as feeds_route  # issue 4
+from services.api.routes import articles, entities, events, health, recovery, web
+from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
 from shared.feed_store import FeedStore
 from shared.queue import EnrichQueue, create_celery_app
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store = store
         app.state.queue = EnrichQueue(create_celery_app(settings))
-        feed_store = FeedStore.from_url(settings.require_redis_url())  # issue 4
+        feed_store = FeedStore.from_url(settings.require_redis_url())
         app.state.feed_store = feed_store
         try:
             yield
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(recovery.router)
     app.include_router(metrics_route.router)
     app.include_router(feeds_route.router)
-    # -- query API (issue 5) --
+
     app.include_router(entities.router)
     app.include_router(events.router)
     app.include_router(web.router)
