@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shared.logs import configure_logging
-from shared.settings import get_settings
+from shared.settings import MissingRedisURL, Settings, get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = get_settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
+    try:
+        return run_command(args, settings)
+    except MissingRedisURL as exc:
+        print(f"gazette: {exc}", file=sys.stderr)
+        return 2
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the parsed command."""
     if args.command == "up":
         from services.supervisor import Supervisor
 

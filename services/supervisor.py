@@ -107,6 +107,8 @@ class Supervisor:
             redis_url = f"redis://127.0.0.1:{port}/0"
             self._spawn("redis", embedded_redis_argv(settings.data_dir, port), env)
             wait_for_redis(redis_url, deadline_seconds=15)
+            # `gazette ingest` and friends, run beside the stack, find the embedded Redis here.
+            settings.embedded_redis_file.write_text(redis_url + "\n")
             print(f"gazette: embedded Redis at {redis_url} (data in {settings.data_dir})")
         env["GAZETTE_REDIS_URL"] = redis_url
         gazette = [sys.executable, "-m", "services.cli"]
@@ -159,6 +161,8 @@ class Supervisor:
         return 0
 
     def _stop_all(self) -> None:
+        if not self._settings.redis_url:
+            self._settings.embedded_redis_file.unlink(missing_ok=True)
         # Front door first, storage last, so that nothing accepted is cut off mid-write.
         for child in reversed(self._children):
             if child.process is not None and child.process.poll() is None:

@@ -66,14 +66,27 @@ class Settings(BaseSettings):
         """The configured API keys (empty: writes are open)."""
         return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
 
+    @property
+    def embedded_redis_file(self) -> Path:
+        """Where a running `gazette up` leaves its embedded Redis's URL for other commands."""
+        return self.data_dir / "redis.url"
+
     def require_redis_url(self) -> str:
-        """The Redis URL, or a clear error for a service started without one."""
-        if not self.redis_url:
-            raise RuntimeError(
-                "GAZETTE_REDIS_URL is not set: run `gazette up` (embedded Redis) or set it "
-                "to your Redis, e.g. redis://localhost:6379/0"
-            )
-        return self.redis_url
+        """The Redis URL: the setting, else that of a running `gazette up`, else a clear error."""
+        if self.redis_url:
+            return self.redis_url
+        try:
+            return self.embedded_redis_file.read_text().strip()
+        except OSError:
+            raise MissingRedisURL(
+                "GAZETTE_REDIS_URL is not set and no `gazette up` is running here "
+                f"(no {self.embedded_redis_file}): start the stack with `gazette up`, or set "
+                "GAZETTE_REDIS_URL to your Redis, e.g. redis://localhost:6379/0"
+            ) from None
+
+
+class MissingRedisURL(RuntimeError):
+    """A command that needs Redis was started without one to talk to."""
 
 
 @lru_cache(maxsize=1)

@@ -20,10 +20,13 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "articles"
 
 
 class Stack:
-    def __init__(self, process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], base_url: str, log: Path, data_dir: Path
+    ) -> None:
         self.process = process
         self.api = httpx.Client(base_url=base_url, timeout=10)
         self.log = log
+        self.data_dir = data_dir
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     log = home / "gazette-up.log"
     with gazette_process(["up"], env, log) as process:
-        running = Stack(process, f"http://127.0.0.1:{port}", log)
+        running = Stack(process, f"http://127.0.0.1:{port}", log, home / "data")
         wait_until(
             lambda: running.api.get("/readyz").status_code == 200,
             timeout=90,
@@ -75,7 +78,7 @@ def test_seed_article_end_to_end(stack: Stack) -> None:
 
 
 def test_ingest_command_queues_files_into_the_running_stack(stack: Stack, tmp_path: Path) -> None:
-    redis_url = _embedded_redis_url(stack.log)
+    # No GAZETTE_REDIS_URL: the command finds the embedded Redis the running stack announced.
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
         '{"title": "Merkel visits Paris", "text": "Angela Merkel met Emmanuel Macron in Paris '
@@ -83,7 +86,7 @@ def test_ingest_command_queues_files_into_the_running_stack(stack: Stack, tmp_pa
     )
     result = subprocess.run(
         [*_gazette(), "ingest", str(batch)],
-        env=gazette_env(GAZETTE_REDIS_URL=redis_url),
+        env=gazette_env(GAZETTE_DATA_DIR=str(stack.data_dir)),
         capture_output=True,
         text=True,
         timeout=60,
@@ -109,6 +112,7 @@ def test_sigterm_stops_every_process(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        assert not (tmp_path / "data" / "redis.url").exists()  # no stale pointer left behind
         with pytest.raises(httpx.ConnectError):
             api.get("/healthz")
 
@@ -116,13 +120,6 @@ def test_sigterm_stops_every_process(tmp_path: Path) -> None:
 def _child_pids(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return [int(child) for child in children]
-
-
-def _embedded_redis_url(log: Path) -> str:
-    for line in log.read_text().splitlines():
-        if "embedded Redis at " in line:
-            return line.split("embedded Redis at ", 1)[1].split()[0]
-    raise AssertionError(f"no embedded Redis URL in {log}")
 
 
 def _gazette() -> list[str]:
