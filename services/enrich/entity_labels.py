@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from services.enrich.entity_commonness import drop_common_words
 from services.enrich.entity_cues import NAME_LABELS
 from services.enrich.entity_links import link_acronyms, link_surnames, tally_votes
 from services.enrich.entity_mentions import SHOUTED_WEIGHT, Mention, collect_mentions
 
 
 def resolve_labels(doc: Doc, text: str, spans: list[Span]) -> list[Mention]:
-    """Mentions with one label per grouped name; unsupported shouted guesses are dropped."""
-    mentions = link_acronyms(doc, collect_mentions(doc, text, spans))
+    """Mentions with one label per grouped name; common words and unsupported shouted guesses
+    are dropped."""
+    mentions = link_acronyms(doc, drop_common_words(text, collect_mentions(doc, text, spans)))
     link_surnames(mentions, tally_votes(mentions))
     tally = tally_votes(mentions)
     quiet_keys = {m.key for m in mentions if not m.shouted}
