@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import redis
 
 from tests.polling import wait_until
@@ -145,3 +146,54 @@ def gazette_process(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+class RunningStack:
+    """A `gazette up` process with a client on its API."""
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], base_url: str, log: Path, data_dir: Path
+    ) -> None:
+        self.process = process
+        self.base_url = base_url
+        self.api = httpx.Client(base_url=base_url, timeout=10)
+        self.log = log
+        self.data_dir = data_dir
+
+    def child_pids(self) -> list[int]:
+        """The supervisor's direct children (Redis when embedded, the workers, the API)."""
+        pid = self.process.pid
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+
+    def child(self, *argv: str) -> int:
+        """The pid of the supervised child whose command line ends with `argv`."""
+        for pid in self.child_pids():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+            if [part.decode() for part in cmdline[-len(argv) :]] == list(argv):
+                return pid
+        raise LookupError(f"no child {argv}")
+
+
+@contextmanager
+def gazette_stack(home: Path, **settings: str) -> Iterator[RunningStack]:
+    """`gazette up` with its data under `home`, on a free port, once it answers /readyz.
+
+    `settings` are extra GAZETTE_ variables (without GAZETTE_REDIS_URL: an embedded Redis).
+    """
+    port = free_port()
+    data_dir = home / "data"
+    env = gazette_env(GAZETTE_API_PORT=str(port), GAZETTE_DATA_DIR=str(data_dir), **settings)
+    log = home / "gazette-up.log"
+    with gazette_process(["up"], env, log) as process:
+        stack = RunningStack(process, f"http://127.0.0.1:{port}", log, data_dir)
+        try:
+            wait_until(
+                lambda: stack.api.get("/readyz").status_code == 200,
+                timeout=90,
+                what=f"a ready stack ({log})",
+            )
+            yield stack
+        finally:
+            stack.api.close()

@@ -12,44 +12,20 @@ import httpx
 import pytest
 
 from tests.polling import wait_until
-from tests.servers import free_port, gazette_env, gazette_process
+from tests.servers import RunningStack, gazette_env, gazette_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "articles"
 
 
-class Stack:
-    def __init__(
-        self, process: subprocess.Popen[bytes], base_url: str, log: Path, data_dir: Path
-    ) -> None:
-        self.process = process
-        self.api = httpx.Client(base_url=base_url, timeout=10)
-        self.log = log
-        self.data_dir = data_dir
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    home = tmp_path_factory.mktemp("stack")
-    port = free_port()
-    env = gazette_env(
-        GAZETTE_API_PORT=str(port),
-        GAZETTE_DATA_DIR=str(home / "data"),
-        GAZETTE_ENRICH_CONCURRENCY="1",
-    )
-    log = home / "gazette-up.log"
-    with gazette_process(["up"], env, log) as process:
-        running = Stack(process, f"http://127.0.0.1:{port}", log, home / "data")
-        wait_until(
-            lambda: running.api.get("/readyz").status_code == 200,
-            timeout=90,
-            what=f"a ready stack ({log})",
-        )
-        yield running
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with gazette_stack(tmp_path_factory.mktemp("stack"), GAZETTE_ENRICH_CONCURRENCY="1") as up:
+        yield up
 
 
-def wait_enriched(stack: Stack, location: str) -> dict[str, Any]:
+def wait_enriched(stack: RunningStack, location: str) -> dict[str, Any]:
     def finished() -> dict[str, Any] | None:
         article: dict[str, Any] = stack.api.get(location).json()
         return article if article["status"] in ("enriched", "failed") else None
@@ -57,7 +33,7 @@ def wait_enriched(stack: Stack, location: str) -> dict[str, Any]:
     return wait_until(finished, timeout=60, what=f"enrichment of {location}")
 
 
-def test_seed_article_end_to_end(stack: Stack) -> None:
+def test_seed_article_end_to_end(stack: RunningStack) -> None:
     text = (SEED / "world-powers-fail-to-salvage-syrian-truce.txt").read_text()
     title, _, body = text.partition("\n")
     answer = stack.api.post(
@@ -77,7 +53,9 @@ def test_seed_article_end_to_end(stack: Stack) -> None:
         assert body[mention["start"] : mention["end"]] == mention["text"]
 
 
-def test_ingest_command_queues_files_into_the_running_stack(stack: Stack, tmp_path: Path) -> None:
+def test_ingest_command_queues_files_into_the_running_stack(
+    stack: RunningStack, tmp_path: Path
+) -> None:
     # No GAZETTE_REDIS_URL: the command finds the embedded Redis the running stack announced.
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
@@ -101,25 +79,15 @@ def test_ingest_command_queues_files_into_the_running_stack(stack: Stack, tmp_pa
 
 
 def test_sigterm_stops_every_process(tmp_path: Path) -> None:
-    port = free_port()
-    env = gazette_env(GAZETTE_API_PORT=str(port), GAZETTE_DATA_DIR=str(tmp_path / "data"))
-    log = tmp_path / "up.log"
-    with gazette_process(["up"], env, log) as process:
-        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5)
-        wait_until(lambda: api.get("/readyz").status_code == 200, timeout=90, what="ready stack")
-        children = _child_pids(process.pid)
+    with gazette_stack(tmp_path) as up:
+        children = up.child_pids()
         assert len(children) == 4  # redis, enrich, ingest, api
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        up.process.send_signal(signal.SIGTERM)
+        assert up.process.wait(timeout=30) == 0
         assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
-        assert not (tmp_path / "data" / "redis.url").exists()  # no stale pointer left behind
+        assert not (up.data_dir / "redis.url").exists()  # no stale pointer left behind
         with pytest.raises(httpx.ConnectError):
-            api.get("/healthz")
-
-
-def _child_pids(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children]
+            up.api.get("/healthz")
 
 
 def _gazette() -> list[str]:

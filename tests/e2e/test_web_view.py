@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from tests.polling import wait_until
-from tests.servers import free_port, gazette_env, gazette_process
+from tests.servers import gazette_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -43,17 +42,8 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A running stack holding the seed articles, each enriched by the real pipeline."""
-    home = tmp_path_factory.mktemp("web")
-    port = free_port()
-    env = gazette_env(
-        GAZETTE_API_PORT=str(port),
-        GAZETTE_DATA_DIR=str(home / "data"),
-        GAZETTE_ENRICH_CONCURRENCY="1",
-    )
-    base = f"http://127.0.0.1:{port}"
-    with gazette_process(["up"], env, home / "gazette-up.log"):
-        api = httpx.Client(base_url=base, timeout=10)
-        wait_until(lambda: api.get("/readyz").status_code == 200, timeout=90, what="the stack")
+    with gazette_stack(tmp_path_factory.mktemp("web"), GAZETTE_ENRICH_CONCURRENCY="1") as up:
+        api = up.api
         seed = (SEEDS / "world-powers-fail-to-salvage-syrian-truce.txt").read_text()
         title, _, body = seed.partition("\n")
         articles: list[dict[str, Any]] = [
@@ -76,8 +66,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             timeout=120,
             what="enrichment of the seed articles",
         )
-        yield Site(base, {"truce": ids[0], "hostile": ids[-1]})
-        api.close()
+        yield Site(up.base_url, {"truce": ids[0], "hostile": ids[-1]})
 
 
 @pytest.fixture

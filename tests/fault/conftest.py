@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from shared.models import ArticleIn, ArticleStatus
@@ -22,9 +21,9 @@ from tests.polling import wait_until
 from tests.servers import (
     ROOT,
     RedisProcess,
-    free_port,
+    RunningStack,
     gazette_env,
-    gazette_process,
+    gazette_stack,
     redis_process,
 )
 
@@ -125,37 +124,8 @@ def finished(store: Store, ids: list[str]) -> bool:
     return all(store.article_status(i) in done for i in ids)
 
 
-class Stack:
-    """`gazette up` on the test's Redis: the API and workers, supervised as in production."""
-
-    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-        self.process = process
-        self.api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
-        self.log = log
-
-    def child(self, *argv: str) -> int:
-        """The pid of the supervised child whose command line ends with `argv`."""
-        for pid in (
-            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        ):
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
-            if [part.decode() for part in cmdline[-len(argv) :]] == list(argv):
-                return int(pid)
-        raise LookupError(f"no child {argv}")
-
-
 @pytest.fixture
-def stack(redis_server: RedisProcess, tmp_path: Path) -> Iterator[Stack]:
-    port = free_port()
-    env = gazette_env(
-        GAZETTE_REDIS_URL=redis_server.url, GAZETTE_API_PORT=str(port), **FAULT_SETTINGS
-    )
-    log = tmp_path / "up.log"
-    with gazette_process(["up"], env, log) as process:
-        running = Stack(process, port, log)
-        wait_until(
-            lambda: running.api.get("/readyz").status_code == 200,
-            timeout=90, what=f"a ready stack ({log})",
-        )  # fmt: skip
-        yield running
-        running.api.close()
+def stack(redis_server: RedisProcess, tmp_path: Path) -> Iterator[RunningStack]:
+    """`gazette up` on the test's Redis: the API and workers, supervised as in production."""
+    with gazette_stack(tmp_path, GAZETTE_REDIS_URL=redis_server.url, **FAULT_SETTINGS) as up:
+        yield up

@@ -9,9 +9,9 @@ import pytest
 
 from shared.models import ArticleStatus
 from shared.store import Store
-from tests.fault.conftest import Stack, dev_articles, finished
+from tests.fault.conftest import dev_articles, finished
 from tests.polling import wait_until
-from tests.servers import RedisProcess
+from tests.servers import RedisProcess, RunningStack
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -19,7 +19,7 @@ PROBLEM = "application/problem+json"
 
 
 def test_redis_restart_mid_stream_loses_nothing_accepted(
-    redis_server: RedisProcess, fault_store: Store, stack: Stack
+    redis_server: RedisProcess, fault_store: Store, stack: RunningStack
 ) -> None:
     api = stack.api
     articles = iter(dev_articles(200))

@@ -10,8 +10,9 @@ import pytest
 
 from shared.models import ArticleStatus
 from shared.store import Store
-from tests.fault.conftest import Stack, dev_articles
+from tests.fault.conftest import dev_articles
 from tests.polling import wait_until
+from tests.servers import RunningStack
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -22,7 +23,7 @@ def pool_children(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("service", [("worker", "enrich"), ("api",)])
 def test_a_sigkilled_child_is_restarted_and_the_stack_works_again(
-    stack: Stack, fault_store: Store, service: tuple[str, ...]
+    stack: RunningStack, fault_store: Store, service: tuple[str, ...]
 ) -> None:
     victim = stack.child(*service)
     orphans = pool_children(victim)

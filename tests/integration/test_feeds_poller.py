@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpcore
 import pytest
 import redis
 
@@ -32,7 +31,7 @@ from tests.integration.feed_site import (
     serve_feed,
     serve_pages,
 )
-from tests.unit.ingest_fixtures import FEEDS, LocalServer, Reply, local_server
+from tests.unit.ingest_fixtures import FEEDS, LocalServer, Reply, ToLocalServer, local_server
 
 pytestmark = pytest.mark.integration
 
@@ -201,20 +200,6 @@ def test_errors_grow_the_backoff_and_retry_after_is_honoured(
     assert waiting.next_poll_at >= datetime.now(UTC) + timedelta(seconds=7000)
 
 
-class _ToLocalServer(httpcore.SyncBackend):
-    """Sends every connection to 127.0.0.1: a stand-in for a public host in these tests."""
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: object = None,
-    ) -> httpcore.NetworkStream:
-        return super().connect_tcp("127.0.0.1", port, timeout, local_address, None)
-
-
 @pytest.fixture
 def public_fetcher() -> Iterator[Fetcher]:
     """A fetcher that refuses private addresses, for which `public.test` is a public address
@@ -222,7 +207,7 @@ def public_fetcher() -> Iterator[Fetcher]:
     transport = GuardedTransport(
         allow_private=False,
         resolver=lambda _host, _port: ["93.184.216.34"],
-        network=_ToLocalServer(),
+        network=ToLocalServer(),
     )
     with Fetcher(FetchPolicy(allow_private=False), transport=transport) as guarded:
         yield guarded

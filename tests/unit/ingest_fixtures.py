@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import httpcore
 
 FEEDS = Path(__file__).resolve().parents[2] / "seeds" / "feeds"
 
@@ -141,3 +143,18 @@ def article_page(canonical: str | None = "/news/flood-barrier-opens") -> str:
 <footer><p>{FOOTER_TEXT}</p><nav><a href="/about">About us</a> <a href="/jobs">Jobs</a></nav>
 </footer>
 </body></html>"""
+
+
+class ToLocalServer(httpcore.SyncBackend):
+    """Connects whatever address passed the SSRF guard to 127.0.0.1, where the test server is:
+    a stand-in for a public host."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        return super().connect_tcp("127.0.0.1", port, timeout, local_address, socket_options)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpcore
 import pytest
 
 from services.ingest.fetch import (
@@ -19,7 +18,7 @@ from services.ingest.fetch import (
     RetryLater,
 )
 from services.ingest.safety import GuardedTransport
-from tests.unit.ingest_fixtures import FEEDS, LocalServer, Reply, local_server
+from tests.unit.ingest_fixtures import FEEDS, LocalServer, Reply, ToLocalServer, local_server
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 RSS = (FEEDS / "rss2.xml").read_bytes()
@@ -149,7 +148,7 @@ def test_a_redirect_to_loopback_is_refused_at_the_hop() -> None:
         transport = GuardedTransport(
             allow_private=False,
             resolver=lambda _host, _port: ["8.8.8.8"],
-            network=_ToLocalServer(),
+            network=ToLocalServer(),
         )
         port = server.base_url.rsplit(":", 1)[1]
         with Fetcher(FetchPolicy(), transport=transport) as fetcher:
@@ -157,20 +156,6 @@ def test_a_redirect_to_loopback_is_refused_at_the_hop() -> None:
     assert isinstance(result, FetchFailed)
     assert "refused to connect to 127.0.0.1: loopback address" in result.message
     assert [path for path, _ in server.seen] == ["/start"]
-
-
-class _ToLocalServer(httpcore.SyncBackend):
-    """Connects whatever address passed the guard to 127.0.0.1, the test server."""
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        return super().connect_tcp("127.0.0.1", port, timeout, local_address, socket_options)
 
 
 def test_bodies_past_the_size_cap_are_abandoned(server: LocalServer) -> None:
