@@ -10,10 +10,10 @@ PYTEST_ARGS ?=
 setup: $(BIN)/gazette
 
 # Idempotent: reinstalls only when the lock or the project's metadata changed.
-$(BIN)/gazette: requirements.lock pyproject.toml
+$(BIN)/gazette: requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
@@ -51,10 +51,14 @@ bench: setup
 	$(BIN)/python -m bench.feed_parse
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
+# requirements-dev.lock: everything `make test` and `gazette up` need. requirements.lock: only what
+# the services run (the Docker image), resolved to the same versions as the dev lock.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 lock:
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-		--no-emit-index-url --no-emit-find-links \
-		--extra dev --extra embedded -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev --extra embedded -o requirements-dev.lock pyproject.toml
+	$(BIN)/python scripts/tidy_lock.py requirements-dev.lock
+	cp requirements-dev.lock requirements.lock
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra api --extra enrich --extra ingest -o requirements.lock pyproject.toml
 	$(BIN)/python scripts/tidy_lock.py requirements.lock
 
 clean:
