@@ -15,7 +15,10 @@ from shared.settings import MissingRedisURL, Settings, get_settings
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gazette", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="run the whole stack (embedded Redis unless GAZETTE_REDIS_URL)")
+    commands.add_parser(
+        "up",
+        help="run the whole stack (embedded PostgreSQL and Redis unless their URLs are set)",
+    )
     commands.add_parser("api", help="run the HTTP API")
     worker = commands.add_parser("worker", help="run a worker")
     worker.add_argument("kind", choices=["enrich", "ingest"])
@@ -23,6 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     health.add_argument("kind", choices=["api", "enrich", "ingest"])
     ingest = commands.add_parser("ingest", help="queue the articles in files or folders")
     ingest.add_argument("paths", nargs="+", type=Path)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    prune = commands.add_parser(
+        "prune", help="delete articles accepted more than N days ago, with their enrichment"
+    )
+    prune.add_argument("--days", type=int, default=None, help="default: GAZETTE_RETENTION_DAYS")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -40,6 +48,8 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         from services.supervisor import Supervisor
 
         return Supervisor(settings).run()
+    if args.command in ("migrate", "prune"):
+        return run_database_command(args, settings)
     if args.command == "healthcheck":
         from services.healthcheck import check_health
 
@@ -74,6 +84,34 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
     from services.ingest.command import ingest_paths
 
     return ingest_paths(settings, args.paths)
+
+
+def run_database_command(args: argparse.Namespace, settings: Settings) -> int:
+    """`gazette migrate` and `gazette prune`."""
+    from shared.store.migrate import migrate
+
+    url = settings.require_database_url()
+    migrate(url)
+    if args.command == "migrate":
+        print("gazette: the database schema is up to date")
+        return 0
+    from datetime import UTC, datetime, timedelta
+
+    from shared.store.db import Database
+    from shared.store.retention import prune
+
+    days = settings.retention_days if args.days is None else args.days
+    if days <= 0:
+        print("gazette: no retention set (GAZETTE_RETENTION_DAYS or --days); nothing deleted")
+        return 2
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    database = Database(url, min_size=1, max_size=1)
+    try:
+        deleted = prune(database, cutoff)
+    finally:
+        database.close()
+    print(f"gazette: deleted {deleted} article(s) accepted before {cutoff.isoformat()}")
+    return 0
 
 
 if __name__ == "__main__":

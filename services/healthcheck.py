@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import urllib.request
 
+from shared.bus import Bus
 from shared.settings import Settings
-from shared.store import Store
 
 
 def check_health(settings: Settings, kind: str) -> bool:
@@ -17,8 +17,8 @@ def check_health(settings: Settings, kind: str) -> bool:
                 return bool(answer.status == 200)
         except OSError:
             return False
-    store = Store.from_url(settings.require_redis_url())
+    bus = Bus.from_url(settings.require_redis_url())
     try:
-        return bool(store.live_workers(kind, settings.worker_heartbeat_seconds * 3))
+        return bool(bus.live_workers(kind, settings.worker_heartbeat_seconds * 3))
     finally:
-        store.close()
+        bus.close()

@@ -14,7 +14,9 @@ from types import FrameType
 
 import redis
 
+from services.postgres import EmbeddedPostgres
 from shared.settings import Settings
+from shared.store.migrate import migrate
 
 # A child that dies is restarted, unless it keeps dying: then the stack stops with an error.
 MAX_RESTARTS = 5
@@ -31,9 +33,18 @@ class Child:
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
     restarts: list[float] = field(default_factory=list)
+    # The embedded PostgreSQL runs as its own account when we are root, in its own process
+    # group (so that a kill reaches its backends too), and stops fast on SIGINT.
+    user: int | None = None
+    group: int | None = None
+    own_group: bool = False
+    stop_signal: int = signal.SIGTERM
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.argv, env=self.env)
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, user=self.user, group=self.group,
+            start_new_session=self.own_group,
+        )  # fmt: skip
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()
@@ -111,6 +122,10 @@ class Supervisor:
             settings.embedded_redis_file.write_text(redis_url + "\n")
             print(f"gazette: embedded Redis at {redis_url} (data in {settings.data_dir})")
         env["GAZETTE_REDIS_URL"] = redis_url
+        database_url = settings.database_url or self._start_postgres(env)
+        # Once, before the services start (each of them would, under an advisory lock).
+        migrate(database_url)
+        env["GAZETTE_DATABASE_URL"] = database_url
         gazette = [sys.executable, "-m", "services.cli"]
         self._spawn("enrich", [*gazette, "worker", "enrich"], env)
         self._spawn("ingest", [*gazette, "worker", "ingest"], env)
@@ -122,6 +137,22 @@ class Supervisor:
             )
         else:
             print(f"gazette: the API did not answer on {base} yet; see its log above", flush=True)
+
+    def _start_postgres(self, env: dict[str, str]) -> str:
+        """The embedded PostgreSQL, its data kept in `$GAZETTE_DATA_DIR/postgres`."""
+        settings = self._settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        server = EmbeddedPostgres(settings.data_dir / "postgres", free_port())
+        server.initialise()
+        server.clear_stale_pid()
+        uid, gid = server.account()
+        self._spawn("postgres", server.argv(), env, user=uid, group=gid, own_group=True,
+                    stop_signal=signal.SIGINT)  # fmt: skip
+        server.process = self._children[-1].process
+        server.wait_ready(deadline_seconds=30)
+        settings.embedded_database_file.write_text(server.url + "\n")
+        print(f"gazette: embedded PostgreSQL at {server.url} (data in {server.data_dir})")
+        return server.url
 
     def _wait_for_api(self, base: str, deadline_seconds: float) -> bool:
         """True once the API answers /healthz; False at the deadline or when told to stop."""
@@ -136,8 +167,18 @@ class Supervisor:
                 time.sleep(0.1)
         return False
 
-    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        child = Child(name, argv, env)
+    def _spawn(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        user: int | None = None,
+        group: int | None = None,
+        own_group: bool = False,
+        stop_signal: int = signal.SIGTERM,
+    ) -> None:
+        child = Child(name, argv, env, user=user, group=group, own_group=own_group,
+                      stop_signal=stop_signal)  # fmt: skip
         child.start()
         self._children.append(child)
 
@@ -163,10 +204,12 @@ class Supervisor:
     def _stop_all(self) -> None:
         if not self._settings.redis_url:
             self._settings.embedded_redis_file.unlink(missing_ok=True)
+        if not self._settings.database_url:
+            self._settings.embedded_database_file.unlink(missing_ok=True)
         # Front door first, storage last, so that nothing accepted is cut off mid-write.
         for child in reversed(self._children):
             if child.process is not None and child.process.poll() is None:
-                child.process.send_signal(signal.SIGTERM)
+                child.process.send_signal(child.stop_signal)
                 try:
                     child.process.wait(timeout=STOP_GRACE_SECONDS)
                 except subprocess.TimeoutExpired:

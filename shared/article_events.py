@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
 
-from shared.article_query import ArticleSummary
 from shared.keys import Keys
+from shared.store.query import ArticleSummary
 
 # How long a listener waits for a message before it checks whether it should stop.
 STOP_CHECK_SECONDS = 0.25

@@ -53,3 +53,25 @@ class QueueFull(GazetteError):
             f"{depth} articles wait for enrichment (limit {limit}); submit again later."
         )
         self.retry_after = retry_after
+
+
+class InvalidQuery(GazetteError):
+    status = 400
+    title = "Invalid query"
+
+
+class EntityNotFound(GazetteError):
+    status = 404
+    title = "Entity not found"
+
+    def __init__(self, entity_id: str) -> None:
+        super().__init__(f"No article mentions an entity with the id {entity_id!r}.")
+
+
+class FeedNotFound(GazetteError):
+    status = 404
+    title = "Feed not found"
+
+    def __init__(self, feed_id: str) -> None:
+        super().__init__(f"No feed has the id {feed_id!r}.")
+        self.feed_id = feed_id

@@ -1,4 +1,4 @@
-"""A worker's heartbeat in the store: what readiness probes and health checks read."""
+"""A worker's heartbeat on the bus (Redis): what readiness probes and health checks read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import redis
 
-from shared.store import Store
+from shared.bus import Bus
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 class Heartbeat:
     """Records, every few seconds from a daemon thread, that a worker is alive."""
 
-    def __init__(self, store: Store, kind: str, name: str, every_seconds: float) -> None:
+    def __init__(self, store: Bus, kind: str, name: str, every_seconds: float) -> None:
         self._store = store
         self._kind = kind
         self._name = name

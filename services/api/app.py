@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 
 from services.api.auth import RequireWriteKey
@@ -14,28 +15,36 @@ from services.api.problems import install_problem_handlers
 from services.api.routes import articles, entities, events, health, recovery, web
 from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
-from shared.feed_store import FeedStore
+from shared.bus import Bus
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings, get_settings
-from shared.store import Store
+from shared.store import FeedStore, Reader, Store
+from shared.store.migrate import migrate
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API application; Redis and the broker are connected at start-up, not import."""
+    """The API application; the database, Redis and the broker are connected at start-up."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.from_url(settings.require_redis_url())
+        # Under an advisory lock: API replicas and workers starting together take turns.
+        await anyio.to_thread.run_sync(migrate, settings.require_database_url())
+        store = Store.from_settings(settings)
+        reader = Reader.from_settings(settings)
+        await reader.open()
+        bus = Bus.from_url(settings.require_redis_url())
         app.state.settings = settings
         app.state.store = store
+        app.state.reader = reader
+        app.state.bus = bus
+        app.state.feed_store = FeedStore(store.database)
         app.state.queue = EnrichQueue(create_celery_app(settings))
-        feed_store = FeedStore.from_url(settings.require_redis_url())
-        app.state.feed_store = feed_store
         try:
             yield
         finally:
-            feed_store.close()
+            await reader.close()
+            bus.close()
             store.close()
 
     app = FastAPI(

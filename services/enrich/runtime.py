@@ -1,4 +1,4 @@
-"""What an enrich worker process holds for its lifetime: the spaCy model and a store."""
+"""What an enrich worker process holds for its lifetime: the spaCy model, the archive, the bus."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from functools import lru_cache
 from spacy.language import Language
 
 from services.enrich.pipeline import load_nlp
+from shared.bus import Bus
 from shared.settings import get_settings
 from shared.store import Store
+
+# One task at a time per pool process: two connections cover a task and the odd overlap.
+WORKER_POOL_SIZE = 2
 
 
 @lru_cache(maxsize=1)
@@ -19,5 +23,11 @@ def worker_nlp() -> Language:
 
 @lru_cache(maxsize=1)
 def worker_store() -> Store:
-    """The store, connected lazily in each process that uses it (never across a fork)."""
-    return Store.from_url(get_settings().require_redis_url())
+    """The archive, connected lazily in each process that uses it (never across a fork)."""
+    return Store.from_settings(get_settings(), max_size=WORKER_POOL_SIZE)
+
+
+@lru_cache(maxsize=1)
+def worker_bus() -> Bus:
+    """The Redis side (counters, events), connected lazily in each process."""
+    return Bus.from_url(get_settings().require_redis_url())

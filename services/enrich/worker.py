@@ -11,10 +11,12 @@ from typing import Any
 from celery import Celery, signals
 
 from services.enrich.runtime import worker_nlp
+from shared.bus import Bus
 from shared.heartbeat import Heartbeat
 from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
 from shared.settings import Settings
 from shared.store import Store
+from shared.store.migrate import migrate
 from shared.sweeper import Sweeper
 
 WORKER_KIND = "enrich"
@@ -27,22 +29,15 @@ def run_enrich_worker(settings: Settings) -> None:
     app = create_celery_app(settings)
     import services.enrich.tasks  # noqa: F401 - registers the task on the app
 
+    # Under an advisory lock: replicas starting together take turns; the first does the work.
+    migrate(settings.require_database_url())
     name = f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}"
-    heartbeat = Heartbeat(
-        Store.from_url(settings.require_redis_url()),
-        WORKER_KIND,
-        name,
-        settings.worker_heartbeat_seconds / 3,
-    )
+    bus = Bus.from_url(settings.require_redis_url())
+    heartbeat = Heartbeat(bus, WORKER_KIND, name, settings.worker_heartbeat_seconds / 3)
     # In the main process only (pool children never see it): re-queues articles whose task was
-    # lost; with several workers a lock in Redis lets one of them sweep per round.
-    sweeper = Sweeper(
-        Store.from_url(settings.require_redis_url()),
-        EnrichQueue(app),
-        name,
-        settings.sweep_after_seconds,
-        settings.sweep_every_seconds,
-    )
+    # lost and applies the retention; with several workers a lock in Redis lets one of them
+    # sweep per round. Its pool is opened in the worker_ready handler, after the fork.
+    sweeper_store: list[Store] = []
 
     @signals.setup_logging.connect(weak=False)
     def keep_gazette_logging(**_: Any) -> None:
@@ -52,14 +47,26 @@ def run_enrich_worker(settings: Settings) -> None:
     def load_model(**_: Any) -> None:
         worker_nlp()  # before the pool forks: children share the loaded model
 
+    sweepers: list[Sweeper] = []
+
     @signals.worker_ready.connect(weak=False)
     def start_heartbeat(**_: Any) -> None:
         heartbeat.start()
+        store = Store.from_settings(settings, max_size=2)
+        sweeper_store.append(store)
+        sweeper = Sweeper(
+            store, bus, EnrichQueue(app), name,
+            settings.sweep_after_seconds, settings.sweep_every_seconds, settings.retention_days,
+        )  # fmt: skip
+        sweepers.append(sweeper)
         sweeper.start()
 
     @signals.worker_shutdown.connect(weak=False)
     def stop_heartbeat(**_: Any) -> None:
-        sweeper.stop()
+        for sweeper in sweepers:
+            sweeper.stop()
+        for store in sweeper_store:
+            store.close()
         heartbeat.stop()
 
     asked_to_stop = threading.Event()

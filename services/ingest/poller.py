@@ -23,11 +23,11 @@ from services.ingest.fetch import (
     NotModified,
     RetryLater,
 )
-from shared.errors import QueueFull
-from shared.feed_store import FeedNotFound, FeedStore
+from shared.bus import Bus
+from shared.errors import FeedNotFound, QueueFull
 from shared.models import Feed, FeedPollOutcome, FeedStatus
 from shared.queue import EnrichQueue
-from shared.store import Store
+from shared.store import FeedStore, Store
 from shared.submission import submit_article
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class FeedPoller:
     articles: Store
     queue: EnrichQueue
     fetcher: Fetcher
+    bus: Bus
     # Pages one poll fetches at most (see Settings.feed_pages_per_poll).
     max_pages: int = 200
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
@@ -164,7 +165,7 @@ class FeedPoller:
                 tally.seen += 1
                 continue
             try:
-                accepted, created = submit_article(self.articles, self.queue, article)
+                accepted, created = submit_article(self.articles, self.bus, self.queue, article)
             except QueueFull as exc:
                 self.feeds.forget_entry(urls, guids, hashes)  # so a later poll tries again
                 tally.queue_full = exc

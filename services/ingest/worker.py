@@ -14,11 +14,11 @@ from types import FrameType
 from services.ingest.fetch import Fetcher, FetchPolicy
 from services.ingest.files import SUPPORTED_SUFFIXES, read_articles
 from services.ingest.poller import FeedPoller
-from shared.feed_store import FeedStore
+from shared.bus import Bus
 from shared.heartbeat import Heartbeat
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
-from shared.store import Store
+from shared.store import FeedStore, Store
 from shared.submission import submit_article
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,10 @@ FAILED = "failed"
 class InboxIngester:
     """Queues the articles of each file dropped in the inbox, then moves it to done/ or failed/."""
 
-    def __init__(self, inbox: Path, store: Store, queue: EnrichQueue) -> None:
+    def __init__(self, inbox: Path, store: Store, bus: Bus, queue: EnrichQueue) -> None:
         self._inbox = inbox
         self._store = store
+        self._bus = bus
         self._queue = queue
         for folder in (inbox, inbox / DONE, inbox / FAILED):
             folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +53,7 @@ class InboxIngester:
             if item.article is None:
                 errors.append(f"{item.origin}: {item.error}")
                 continue
-            accepted, created = submit_article(self._store, self._queue, item.article)
+            accepted, created = submit_article(self._store, self._bus, self._queue, item.article)
             queued += created
             log.info("ingested %s as %s (%s)", item.origin, accepted.id, accepted.status)
         target = self._inbox / (FAILED if errors else DONE) / path.name
@@ -92,18 +93,18 @@ def poll_due_feeds(
 
 def run_ingest_worker(settings: Settings) -> None:
     """Poll the inbox and the due feeds until SIGTERM or SIGINT."""
-    redis_url = settings.require_redis_url()
-    store = Store.from_url(redis_url)
-    feed_store = FeedStore.from_url(redis_url)
+    bus = Bus.from_url(settings.require_redis_url())
+    store = Store.from_settings(settings, max_size=2)
+    feed_store = FeedStore(store.database)
     queue = EnrichQueue(create_celery_app(settings))
     inbox = settings.inbox_dir or settings.data_dir / "inbox"
-    ingester = InboxIngester(inbox, store, queue)
+    ingester = InboxIngester(inbox, store, bus, queue)
     fetcher = Fetcher(fetch_policy(settings))
     name = f"{WORKER_KIND}-{socket.gethostname()}-{os.getpid()}"
-    heartbeat = Heartbeat(store, WORKER_KIND, name, settings.worker_heartbeat_seconds / 3)
+    heartbeat = Heartbeat(bus, WORKER_KIND, name, settings.worker_heartbeat_seconds / 3)
     stopped = threading.Event()
     poller = FeedPoller(
-        feed_store, store, queue, fetcher,
+        feed_store, store, queue, fetcher, bus,
         max_pages=settings.feed_pages_per_poll, stopping=stopped.is_set,
     )  # fmt: skip
 
@@ -127,5 +128,5 @@ def run_ingest_worker(settings: Settings) -> None:
         stopped.wait(settings.ingest_poll_seconds)
     heartbeat.stop()
     fetcher.close()
-    feed_store.close()
     store.close()
+    bus.close()

@@ -2,6 +2,7 @@ import pytest
 
 from shared.errors import ArticleNotFound
 from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, Entity
+from shared.bus import Bus
 from shared.store import Store
 
 pytestmark = pytest.mark.integration
@@ -74,9 +75,30 @@ def test_unknown_article(store: Store) -> None:
     assert store.claim_for_enrichment("0000000000000000", max_attempts=3) == "missing"
 
 
-def test_heartbeats_make_a_worker_live_until_they_stop(store: Store) -> None:
-    store.record_heartbeat("enrich", "w1")
-    assert store.live_workers("enrich", 5) == ["w1"]
-    assert store.live_workers("enrich", -1) == []  # a beat older than the window counts for nothing
-    store.forget_worker("enrich", "w1")
-    assert store.live_workers("enrich", 5) == []
+def test_heartbeats_make_a_worker_live_until_they_stop(bus: Bus) -> None:
+    bus.record_heartbeat("enrich", "w1")
+    assert bus.live_workers("enrich", 5) == ["w1"]
+    assert bus.live_workers("enrich", -1) == []  # a beat older than the window counts for nothing
+    bus.forget_worker("enrich", "w1")
+    assert bus.live_workers("enrich", 5) == []
+
+
+def test_a_publication_time_keeps_the_publishers_offset(store: Store) -> None:
+    article_id, _ = store.save_article(
+        ArticleIn(title="T", text="Beijing", published_at="2016-09-23T08:30:00+08:00")
+    )
+    published = store.get_article(article_id).published_at
+    assert published is not None and published.isoformat() == "2016-09-23T08:30:00+08:00"
+    # A dateline found at enrichment keeps its own offset too.
+    other, _ = store.save_article(ArticleIn(title="T", text="Delhi"))
+    store.mark_enriched(other, Enrichment(published_at="2016-09-23T10:00:00+05:30"))
+    filled = store.get_article(other).published_at
+    assert filled is not None and filled.isoformat() == "2016-09-23T10:00:00+05:30"
+
+
+def test_a_batch_is_stored_in_order_with_duplicates_answered(store: Store) -> None:
+    batch = [ArticleIn(title=f"T{n}", text=f"Body {n}") for n in range(5)]
+    answers = store.save_articles([*batch, batch[2]])
+    assert [created for _, created in answers] == [True] * 5 + [False]
+    assert answers[5][0] == answers[2][0]
+    assert store.count_by_status()[ArticleStatus.QUEUED] == 5

@@ -9,12 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, BeforeValidator, Field
 
-from services.api.deps import QueueDep, StoreDep
+from services.api.deps import BusDep, QueueDep, ReaderDep, StoreDep
+from services.api.models import ArticlePage
 from services.api.problems import problem_responses
-from shared.article_query import MAX_PAGE, ArticlePage, ArticleQuery, ArticleSummary, Cursor
 from shared.entity_names import query_keys
 from shared.models import Accepted, Article, ArticleIn, ArticleStatus
-from shared.submission import submit_article
+from shared.store.query import MAX_PAGE, ArticleQuery, ArticleSummary, Cursor
+from shared.submission import submit_article, submit_articles
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -24,6 +25,11 @@ MAX_BATCH = 1_000
 class Include(StrEnum):
     SUMMARY = "summary"
     FULL = "full"
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    RELEVANCE = "relevance"
 
 
 class ArticleBatch(BaseModel):
@@ -95,8 +101,16 @@ async def article_query(
     status: Annotated[ArticleStatus | None, BeforeValidator(_blank_is_none), Query()] = None,
     q: Annotated[
         str | None,
-        Query(max_length=500, description="Every word appears in the title or text."),
+        Query(
+            max_length=500,
+            description="Words in the title or text, web-search style: every word (stemmed) "
+            'must appear; `"an exact phrase"`, `this or that`, `-excluded`.',
+        ),
     ] = None,
+    sort: Annotated[
+        Sort,
+        Query(description="`newest` first (default), or `relevance` to `q` (needs `q`)."),
+    ] = Sort.NEWEST,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     cursor: Annotated[
         str | None,
@@ -111,6 +125,7 @@ async def article_query(
         source=source or None,
         status=status,
         text=q or None,
+        by_relevance=sort is Sort.RELEVANCE,
         published_from=_day_start(published_from) if published_from else None,
         published_before=_after(published_to) if published_to else None,
         mentions_from=mentions_date_from,
@@ -123,10 +138,8 @@ async def article_query(
 ArticleQueryDep = Annotated[ArticleQuery, Depends(article_query)]
 
 
-# The read handlers are `async def` and call the store directly: a query is a few local Redis
-# round trips (well under a millisecond, bounded by the client's socket timeout), and a
-# threadpool hop per request costs more than that and triples the tail latency under load
-# (bench/query.py). Writes stay in the threadpool.
+# The read handlers are `async def` on the async pool (`Reader`): waiting on the database
+# never blocks the event loop. Writes are sync handlers on the sync pool, in the threadpool.
 
 
 def json_response(model: BaseModel) -> Response:
@@ -143,14 +156,14 @@ def json_response(model: BaseModel) -> Response:
 )
 async def list_articles(
     query: ArticleQueryDep,
-    store: StoreDep,
+    reader: ReaderDep,
     include: Annotated[Include, Query(description="`full`: whole articles.")] = Include.SUMMARY,
 ) -> Response:
     """One page of matching articles; a page stays correct while new articles arrive."""
-    summaries, next_cursor = store.find_articles(query)
+    summaries, next_cursor = await reader.find_articles(query)
     items: list[Article] | list[ArticleSummary] = summaries
     if include is Include.FULL:
-        items = store.get_articles([summary.id for summary in summaries])
+        items = await reader.get_articles([summary.id for summary in summaries])
     page = ArticlePage(items=list(items), next_cursor=next_cursor.encode() if next_cursor else None)
     return json_response(page)
 
@@ -163,10 +176,10 @@ async def list_articles(
     summary="Submit an article for enrichment",
 )
 def post_article(
-    article: ArticleIn, response: Response, store: StoreDep, queue: QueueDep
+    article: ArticleIn, response: Response, store: StoreDep, bus: BusDep, queue: QueueDep
 ) -> Accepted:
     """Store the article and queue its enrichment; the same article again gets the same id."""
-    accepted, _ = submit_article(store, queue, article)
+    accepted, _ = submit_article(store, bus, queue, article)
     response.headers["Location"] = f"/articles/{accepted.id}"
     return accepted
 
@@ -178,9 +191,11 @@ def post_article(
     responses=problem_responses(422, 503),
     summary="Submit up to 1,000 articles at once",
 )
-def post_batch(batch: ArticleBatch, store: StoreDep, queue: QueueDep) -> AcceptedBatch:
-    """Each article is stored and queued as by `POST /articles`; the answer keeps their order."""
-    return AcceptedBatch(items=[submit_article(store, queue, a)[0] for a in batch.articles])
+def post_batch(batch: ArticleBatch, store: StoreDep, bus: BusDep, queue: QueueDep) -> AcceptedBatch:
+    """Each article is stored and queued as by `POST /articles` (stored in one transaction);
+    the answer keeps their order."""
+    answers = submit_articles(store, bus, queue, batch.articles)
+    return AcceptedBatch(items=[accepted for accepted, _ in answers])
 
 
 @router.get(
@@ -189,5 +204,5 @@ def post_batch(batch: ArticleBatch, store: StoreDep, queue: QueueDep) -> Accepte
     responses=problem_responses(404, 503),
     summary="Read an article with its entities and dates",
 )
-async def get_article(article_id: str, store: StoreDep) -> Response:
-    return json_response(store.get_article(article_id))
+async def get_article(article_id: str, reader: ReaderDep) -> Response:
+    return json_response(await reader.get_article(article_id))

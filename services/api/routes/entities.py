@@ -6,16 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.api.deps import StoreDep
+from services.api.deps import ReaderDep
+from services.api.models import EntityDetail, EntityList
 from services.api.problems import problem_responses
-from shared.article_query import (
-    MAX_PAGE,
-    ArticleQuery,
-    EntityDetail,
-    EntityList,
-    EntityNotFound,
-)
 from shared.entity_names import entity_keys, query_keys
+from shared.errors import EntityNotFound
+from shared.store.query import MAX_PAGE, ArticleQuery
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -27,7 +23,7 @@ router = APIRouter(prefix="/entities", tags=["entities"])
     summary="Entities with their article counts, most frequent first",
 )
 async def list_entities(
-    store: StoreDep,
+    reader: ReaderDep,
     label: Annotated[str | None, Query(max_length=40, description="Only this label.")] = None,
     q: Annotated[
         str | None,
@@ -38,8 +34,8 @@ async def list_entities(
     candidates = None
     if q:
         ids = [q.strip()] if ":" in q else []
-        candidates = store.resolve_entities(ids, query_keys(q))
-    return EntityList(items=store.rank_entities(label or None, candidates, limit))
+        candidates = await reader.resolve_entities(ids, query_keys(q))
+    return EntityList(items=await reader.rank_entities(label or None, candidates, limit))
 
 
 @router.get(
@@ -50,13 +46,13 @@ async def list_entities(
 )
 async def get_entity(
     entity_id: str,
-    store: StoreDep,
+    reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Recent articles shown.")] = 10,
 ) -> EntityDetail:
-    ranked = store.rank_entities(None, store.resolve_entities([entity_id], []), 1)
+    ranked = await reader.rank_entities(None, await reader.resolve_entities([entity_id], []), 1)
     if not ranked:
         raise EntityNotFound(entity_id)
-    recent, _ = store.find_articles(ArticleQuery(entity_ids=(entity_id,), limit=limit))
+    recent, _ = await reader.find_articles(ArticleQuery(entity_ids=(entity_id,), limit=limit))
     return EntityDetail(
         **ranked[0].model_dump(), aliases=entity_keys(entity_id), recent_articles=recent
     )

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Depends, Request, Response, status
-
-from services.api.deps import SettingsDep
+from services.api.deps import FeedStoreDep, SettingsDep
 from services.api.problems import problem_responses
-from shared.feed_store import FeedStore
 from shared.models import Feed, FeedIn
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
-
-
-def get_feed_store(request: Request) -> FeedStore:
-    feed_store: FeedStore = request.app.state.feed_store
-    return feed_store
-
-
-FeedStoreDep = Annotated[FeedStore, Depends(get_feed_store)]
 
 
 @router.post(

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from services.api.deps import SettingsDep, StoreDep
+from services.api.deps import BusDep, SettingsDep, StoreDep
 from services.api.problems import PROBLEM_JSON, Problem, problem_responses
 
 router = APIRouter(tags=["health"])
@@ -21,6 +21,7 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: str
     redis: bool
+    database: bool
     enrich_workers: int
 
 
@@ -33,18 +34,19 @@ def healthz() -> Health:
     "/readyz",
     response_model=Readiness,
     responses=problem_responses(503),
-    summary="Redis answers and an enrich worker is alive",
+    summary="The database and Redis answer and an enrich worker is alive",
 )
-def readyz(store: StoreDep, settings: SettingsDep) -> Readiness | JSONResponse:
-    redis_ok = store.ping()
+def readyz(store: StoreDep, bus: BusDep, settings: SettingsDep) -> Readiness | JSONResponse:
+    database_ok = store.ping()
+    redis_ok = bus.ping()
     workers = (
-        len(store.live_workers(ENRICH_WORKERS, settings.worker_heartbeat_seconds))
-        if redis_ok
-        else 0
+        len(bus.live_workers(ENRICH_WORKERS, settings.worker_heartbeat_seconds)) if redis_ok else 0
     )
-    if redis_ok and workers:
-        return Readiness(status="ready", redis=True, enrich_workers=workers)
-    reasons = [] if redis_ok else ["Redis does not answer"]
+    if database_ok and redis_ok and workers:
+        return Readiness(status="ready", redis=True, database=True, enrich_workers=workers)
+    reasons = [] if database_ok else ["the database does not answer"]
+    if not redis_ok:
+        reasons.append("Redis does not answer")
     if redis_ok and not workers:
         reasons.append("no enrich worker is alive")
     problem = Problem(title="Not ready", status=503, detail="; ".join(reasons), instance="/readyz")

@@ -19,7 +19,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from services.api.deps import SettingsDep, StoreDep
+from services.api.deps import BusDep, SettingsDep, StoreDep
 from shared import metrics
 from shared.models import ArticleStatus
 from shared.queue import ENRICH_QUEUE
@@ -96,11 +96,11 @@ def render(snapshot: Snapshot) -> bytes:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
     summary="Queue depths, articles by status, enrichment latency, failures and retries",
 )
-def get_metrics(store: StoreDep, settings: SettingsDep) -> Response:
+def get_metrics(store: StoreDep, bus: BusDep, settings: SettingsDep) -> Response:
     snapshot = Snapshot(
-        recorded=store.metrics_snapshot(),
+        recorded=bus.metrics_snapshot(),
         by_status=store.count_by_status(),
-        queue_depths={ENRICH_QUEUE: store.queue_depth(ENRICH_QUEUE)},
-        enrich_workers=len(store.live_workers("enrich", settings.worker_heartbeat_seconds)),
+        queue_depths={ENRICH_QUEUE: bus.queue_depth(ENRICH_QUEUE)},
+        enrich_workers=len(bus.live_workers("enrich", settings.worker_heartbeat_seconds)),
     )
     return Response(render(snapshot), media_type=CONTENT_TYPE_LATEST)

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from services.api.deps import StoreDep
+from services.api.deps import ReaderDep
 from services.api.routes.articles import ArticleQueryDep
 from services.api.web.highlight import DATE_COLOUR, LABEL_COLOURS, colour_of, segments
-from shared.article_query import ArticleSummary, InvalidQuery
+from shared.errors import InvalidQuery
 from shared.models import ArticleStatus
+from shared.store.query import ArticleSummary
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 FORM_FIELDS = (
@@ -30,12 +31,12 @@ static = StaticFiles(directory=WEB / "static")
 
 
 @router.get("", response_class=HTMLResponse, name="web_list")
-def web_list(request: Request, store: StoreDep, query: ArticleQueryDep) -> HTMLResponse:
+async def web_list(request: Request, reader: ReaderDep, query: ArticleQueryDep) -> HTMLResponse:
     form = {name: request.query_params.get(name, "") for name in FORM_FIELDS}
     items: list[ArticleSummary] = []
     next_cursor, error = None, None
     try:
-        items, next_cursor = store.find_articles(query)
+        items, next_cursor = await reader.find_articles(query)
     except InvalidQuery as exc:
         error = str(exc)
     kept = {k: v for k, v in form.items() if v and k != "cursor"}
@@ -56,8 +57,8 @@ def web_list(request: Request, store: StoreDep, query: ArticleQueryDep) -> HTMLR
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="web_article")
-def web_article(request: Request, article_id: str, store: StoreDep) -> HTMLResponse:
-    article = store.get_article(article_id)
+async def web_article(request: Request, article_id: str, reader: ReaderDep) -> HTMLResponse:
+    article = await reader.get_article(article_id)
     if article.url and urlsplit(article.url).scheme.lower() not in ("http", "https"):
         article = article.model_copy(update={"url": None})  # never a javascript: link
     context = {

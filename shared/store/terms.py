@@ -1,32 +1,21 @@
-"""What an article is indexed under: pure functions from an article to its index terms.
+"""What an article is filed under: pure functions from an article to the values the archive
+keeps for querying it (its order key, source key, top entities, the days its dates cover).
 
-The query indexes are sorted sets scored by `order_score`, so that every filter lists its
-articles newest first and a cursor is just the (score, id) of the last article seen.
+Every list is ordered by `order_score`, so that a cursor is just the (score, id) of the last
+article seen, and ties within a second are rare.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from shared.models import DateMention, EntitySummary
 
-# Distinct words one article contributes to the word index: the title's, then the text's in
-# order of appearance. Bounds the index at a few hundred entries per article.
-MAX_WORDS_PER_ARTICLE = 400
 TOP_ENTITIES = 5
-
-_WORD = re.compile(r"[^\W_]+")
-_STOP_WORDS = """a an and are as at be but by for from had has have he her his i in is it its of
-on or our she that the their them they this to was were will with"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
-
-# Date mentions are kept in one sorted set per span bucket; a range query looks back by the
-# bucket's longest span so that "September 2016" is found by a query for 2016-09-23.
-SPAN_BUCKETS: tuple[tuple[str, int], ...] = (("day", 1), ("month", 31), ("year", 366))
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -40,11 +29,6 @@ class DaySpan(NamedTuple):
     first: date
     last: date
 
-    @property
-    def bucket(self) -> str:
-        days = (self.last - self.first).days + 1
-        return next(name for name, span in SPAN_BUCKETS if days <= span)
-
 
 def order_score(moment: datetime, article_id: str) -> float:
     """Publication time in whole seconds plus a fraction from the id, so that articles of one
@@ -55,21 +39,6 @@ def order_score(moment: datetime, article_id: str) -> float:
 def bound_score(moment: datetime) -> float:
     """The lowest order score an article published at `moment` can have."""
     return float(int(moment.timestamp()))
-
-
-def words(text: str) -> list[str]:
-    """Case-folded word tokens of a text or a query, stop words left out, in order."""
-    return [w for w in _WORD.findall(text.casefold()) if len(w) > 1 and w not in STOP_WORDS]
-
-
-def indexed_words(title: str, text: str) -> list[str]:
-    """The distinct words an article is indexed under (bounded, title first)."""
-    seen: dict[str, None] = {}
-    for word in _chain(words(title), words(text)):
-        seen.setdefault(word, None)
-        if len(seen) >= MAX_WORDS_PER_ARTICLE:
-            break
-    return list(seen)
 
 
 def normal_source(source: str) -> str:
@@ -108,8 +77,3 @@ def mentioned_spans(dates: Iterable[DateMention]) -> set[DaySpan]:
     """The distinct day spans of an article's DATE and TIME mentions."""
     spans = (day_span(d.value) for d in dates if d.type in ("DATE", "TIME"))
     return {span for span in spans if span is not None}
-
-
-def _chain(*parts: list[str]) -> Iterator[str]:
-    for part in parts:
-        yield from part

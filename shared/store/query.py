@@ -1,5 +1,5 @@
-"""A question asked of the article indexes, the opaque cursor of its pages, and the shapes of
-its answers (summaries of articles and entities)."""
+"""A question asked of the archive, the opaque cursor of its pages, and the shapes of its
+answers (summaries of articles and entities)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from shared.errors import GazetteError
-from shared.models import Article, ArticleStatus, Timestamp
+from shared.errors import InvalidQuery
+from shared.models import ArticleStatus, Timestamp
 
 MAX_PAGE = 100
-
-
-class InvalidQuery(GazetteError):
-    status = 400
-    title = "Invalid query"
-
-
-class EntityNotFound(GazetteError):
-    status = 404
-    title = "Entity not found"
-
-    def __init__(self, entity_id: str) -> None:
-        super().__init__(f"No article mentions an entity with the id {entity_id!r}.")
 
 
 class EntityRef(BaseModel):
@@ -50,13 +37,6 @@ class ArticleSummary(BaseModel):
     top_entities: list[EntityRef]
 
 
-class ArticlePage(BaseModel):
-    """One page of a query, newest first; pass `next_cursor` back for the next page."""
-
-    items: list[ArticleSummary | Article]
-    next_cursor: str | None = None
-
-
 class EntityCount(BaseModel):
     """An entity and how many articles mention it."""
 
@@ -66,20 +46,9 @@ class EntityCount(BaseModel):
     articles: int
 
 
-class EntityList(BaseModel):
-    items: list[EntityCount]
-
-
-class EntityDetail(EntityCount):
-    """An entity with the articles that mention it, newest first."""
-
-    aliases: list[str]
-    recent_articles: list[ArticleSummary]
-
-
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ended: the order score and id of its last article."""
+    """Where a page ended: the order key (or relevance rank) and id of its last article."""
 
     score: float
     article_id: str
@@ -112,7 +81,10 @@ class ArticleQuery:
     label: str | None = None
     source: str | None = None
     status: ArticleStatus | None = None
+    # Web-search syntax: words, "a phrase", `or`, -excluded.
     text: str | None = None
+    # Newest first, or by relevance to `text` (then the cursor carries the rank).
+    by_relevance: bool = False
     published_from: datetime | None = None
     published_before: datetime | None = None
     mentions_from: date | None = None
@@ -136,3 +108,5 @@ class ArticleQuery:
             raise InvalidQuery("published_from must be before published_to.")
         if self.mentions_from and self.mentions_to and self.mentions_from > self.mentions_to:
             raise InvalidQuery("mentions_date_from must not be after mentions_date_to.")
+        if self.by_relevance and not (self.text or "").strip():
+            raise InvalidQuery("sort=relevance needs words to rank by (q).")

@@ -1,0 +1,125 @@
+"""Connection pools: a sync one for workers and writes, an async one for the API's reads.
+
+Every way the database can be away (refused, killed mid-query, every connection busy past the
+pool's timeout) comes out of here as `StoreUnavailable`, which the API answers as 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
+
+from shared.errors import StoreUnavailable
+from shared.settings import Settings
+
+# A connection attempt gives up after this many seconds, so that a dead server is noticed fast.
+CONNECT_TIMEOUT_SECONDS = 2
+UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+
+Connection = psycopg.Connection[DictRow]
+AsyncConnection = psycopg.AsyncConnection[DictRow]
+
+
+def _kwargs() -> dict[str, Any]:
+    return {"row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"The database is unavailable ({type(exc).__name__}); try again.")
+
+
+class Database:
+    """A sync pool; `connection()` is one transaction, committed when the block ends."""
+
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 10, timeout: float = 2.0):
+        self.pool: ConnectionPool[Connection] = ConnectionPool(
+            url,
+            min_size=min(min_size, max_size),
+            max_size=max_size,
+            timeout=timeout,
+            kwargs=_kwargs(),
+            open=False,
+            name="gazette",
+        )
+        # Not waiting: a worker starting before the database still starts, and retries.
+        self.pool.open(wait=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, max_size: int | None = None) -> Database:
+        return cls(
+            settings.require_database_url(),
+            settings.database_pool_min,
+            max_size or settings.database_pool_max,
+            settings.database_pool_timeout,
+        )
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection in a transaction (committed on success, rolled back on error)."""
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+    def ping(self) -> bool:
+        try:
+            with self.connection() as conn:
+                conn.execute("SELECT 1")
+            return True
+        except StoreUnavailable:
+            return False
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class AsyncDatabase:
+    """The async pool the API reads through; open it in the app's lifespan."""
+
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 10, timeout: float = 2.0):
+        self.pool: AsyncConnectionPool[AsyncConnection] = AsyncConnectionPool(
+            url,
+            min_size=min(min_size, max_size),
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={**_kwargs(), "autocommit": True},
+            open=False,
+            name="gazette-read",
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AsyncDatabase:
+        return cls(
+            settings.database_read_url or settings.require_database_url(),
+            settings.database_pool_min,
+            settings.database_pool_max,
+            settings.database_pool_timeout,
+        )
+
+    async def open(self) -> None:
+        await self.pool.open(wait=False)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self.pool.connection() as conn:
+                yield conn
+        except UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+
+    async def ping(self) -> bool:
+        try:
+            async with self.connection() as conn:
+                await conn.execute("SELECT 1")
+            return True
+        except StoreUnavailable:
+            return False
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,182 @@
+"""An article's status moves, each one statement or one transaction, so that a redelivered
+task, two sweepers, or a retry racing a worker leave one consistent state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.errors import ArticleNotFound, ArticleNotRetryable
+from shared.models import Enrichment, EntitySummary
+from shared.store.db import Connection
+from shared.store.query import ArticleSummary
+from shared.store.rows import (
+    SUMMARY_COLUMNS,
+    enrichment_rows,
+    lookup_keys,
+    summary_from_row,
+    utc_offset,
+)
+from shared.store.terms import order_score
+
+# Counts a delivery and marks the article processing, or dead-letters it when the deliveries
+# ran out. The right-hand sides see the row as it was, so `attempts` is the count before.
+CLAIM = """
+UPDATE articles SET
+    attempts = attempts + (attempts < %(max)s)::int,
+    status = CASE WHEN attempts >= %(max)s THEN 'failed' ELSE 'processing' END,
+    error = CASE WHEN attempts >= %(max)s THEN %(error)s ELSE error END,
+    status_since = now()
+WHERE id = %(id)s AND status IN ('queued', 'processing')
+RETURNING status, attempts
+"""
+
+# A claim that changed nothing: why not.
+CLAIM_REFUSED = {"enriched": "done", "failed": "failed"}
+
+LOCK_FOR_ENRICHMENT = "SELECT published_at, created_at FROM articles WHERE id = %s FOR UPDATE"
+DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = %s RETURNING entity_id"
+DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = %s"
+DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = %s"
+ADD_ENTITY = """
+INSERT INTO article_entities (article_id, entity_id, label, mentions, salience, order_key)
+VALUES (%s, %s, %s, %s, %s, %s)
+"""
+ADD_MENTION = """
+INSERT INTO mentions (article_id, entity_id, label, start_offset, end_offset)
+VALUES (%s, %s, %s, %s, %s)
+"""
+ADD_DATES = "INSERT INTO mentioned_dates (article_id, days) VALUES (%s, daterange(%s, %s, '[]'))"
+# One statement for every entity the enrichment adds or drops, in id order, so that two
+# enrichments sharing entities lock them in the same order (no deadlock).
+COUNT_ENTITIES = """
+INSERT INTO entities AS e (id, name, label, articles, lookup_keys)
+SELECT id, name, label, articles, string_to_array(lookup_keys, ' ')
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::text[])
+    AS delta(id, name, label, articles, lookup_keys) ORDER BY id
+ON CONFLICT (id) DO UPDATE SET
+    articles = e.articles + EXCLUDED.articles,
+    name = CASE WHEN EXCLUDED.articles > 0 THEN EXCLUDED.name ELSE e.name END,
+    label = CASE WHEN EXCLUDED.articles > 0 THEN EXCLUDED.label ELSE e.label END
+"""
+STORE_ENRICHMENT = f"""
+UPDATE articles SET
+    status = 'enriched', status_since = now(), enriched_at = now(), error = NULL,
+    enrichment = %(document)s::jsonb, labels = %(labels)s, top_entities = %(top)s::jsonb,
+    published_at = %(published_at)s,
+    published_offset = COALESCE(published_offset, %(published_offset)s),
+    order_key = %(order_key)s
+WHERE id = %(id)s
+RETURNING {SUMMARY_COLUMNS}
+"""
+MARK_FAILED = """
+UPDATE articles SET status = 'failed', error = %s, status_since = now() WHERE id = %s
+"""
+STALE = """
+SELECT id FROM articles
+WHERE status = %s AND status_since <= now() - make_interval(secs => %s)
+ORDER BY status_since
+"""
+REQUEUE = """
+UPDATE articles SET status = 'queued', status_since = now()
+WHERE id = %s AND status = %s AND status_since <= now() - make_interval(secs => %s)
+RETURNING id
+"""
+REOPEN = """
+UPDATE articles SET status = 'queued', status_since = now(), attempts = 0, error = NULL
+WHERE id = %s AND status = 'failed'
+RETURNING id
+"""
+
+
+def claim(conn: Connection, article_id: str, max_attempts: int) -> str:
+    """'run' (attempt counted), 'dead' (this delivery dead-lettered it), 'done' (enriched),
+    'failed' (only a retry revives it) or 'missing'."""
+    error = f"gave up after {max_attempts} attempts: the worker died or timed out each time"
+    row = conn.execute(CLAIM, {"id": article_id, "max": max_attempts, "error": error}).fetchone()
+    if row is not None:
+        return "dead" if row["status"] == "failed" else "run"
+    found = conn.execute("SELECT status FROM articles WHERE id = %s", (article_id,)).fetchone()
+    if found is None:
+        return "missing"
+    status: str = found["status"]
+    return CLAIM_REFUSED.get(status, status)
+
+
+def store_enrichment(
+    conn: Connection, article_id: str, enrichment: Enrichment
+) -> ArticleSummary | None:
+    """Replace the article's enrichment rows, entity counts and status in one transaction (the
+    caller's); None when the article is gone."""
+    article = conn.execute(LOCK_FOR_ENRICHMENT, (article_id,)).fetchone()
+    if article is None:
+        return None
+    published: datetime | None = article["published_at"]
+    offset = None
+    if published is None and enrichment.published_at is not None:
+        # A dateline fills a missing publication date; a submitted one is never overwritten.
+        published, offset = enrichment.published_at, utc_offset(enrichment.published_at)
+    rows = enrichment_rows(enrichment)
+    key = order_score(published or article["created_at"], article_id)
+    dropped = [r["entity_id"] for r in conn.execute(DROP_ENTITIES, (article_id,)).fetchall()]
+    conn.execute(DROP_MENTIONS, (article_id,))
+    conn.execute(DROP_DATES, (article_id,))
+    with conn.cursor() as cur:
+        if rows.entities:
+            cur.executemany(ADD_ENTITY, [
+                (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
+                for e in rows.entities
+            ])  # fmt: skip
+        if rows.mentions:
+            cur.executemany(ADD_MENTION, [(article_id, *m) for m in rows.mentions])
+        if rows.day_ranges:
+            cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
+    _count_entities(conn, dropped, rows.entities)
+    params = {
+        "id": article_id,
+        "document": rows.document,
+        "labels": rows.labels,
+        "top": rows.top_entities,
+        "published_at": published,
+        "published_offset": offset,
+        "order_key": key,
+    }
+    stored = conn.execute(STORE_ENRICHMENT, params).fetchone()
+    return summary_from_row(stored) if stored else None
+
+
+def _count_entities(conn: Connection, dropped: list[str], added: list[EntitySummary]) -> None:
+    """Add one to the entities the article now mentions, take one from those it no longer does."""
+    delta: dict[str, int] = {entity: -1 for entity in dropped}
+    meta: dict[str, EntitySummary] = {}
+    for entity in added:
+        delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
+        meta[entity.entity_id] = entity
+    changed = sorted(entity for entity, amount in delta.items() if amount)
+    if not changed:
+        return
+    names = [meta[e].name if e in meta else "" for e in changed]
+    labels = [meta[e].label.upper() if e in meta else "" for e in changed]
+    # Keys are slugs ([0-9a-z-]), so a space joins them safely.
+    keys = [" ".join(lookup_keys(meta[e])) if e in meta else "" for e in changed]
+    conn.execute(COUNT_ENTITIES, (changed, names, labels, [delta[e] for e in changed], keys))
+
+
+def mark_failed(conn: Connection, article_id: str, error: str) -> None:
+    conn.execute(MARK_FAILED, (error, article_id))
+
+
+def stale_articles(conn: Connection, status: str, older_than: float) -> list[str]:
+    return [row["id"] for row in conn.execute(STALE, (status, older_than)).fetchall()]
+
+
+def requeue_stale(conn: Connection, article_id: str, status: str, older_than: float) -> bool:
+    return conn.execute(REQUEUE, (article_id, status, older_than)).fetchone() is not None
+
+
+def reopen_failed(conn: Connection, article_id: str) -> None:
+    if conn.execute(REOPEN, (article_id,)).fetchone() is not None:
+        return
+    found = conn.execute("SELECT status FROM articles WHERE id = %s", (article_id,)).fetchone()
+    if found is None:
+        raise ArticleNotFound(article_id)
+    raise ArticleNotRetryable(article_id, found["status"])

@@ -1,0 +1,169 @@
+"""The archive: articles, their enrichment as rows, entities, mentioned dates, feeds.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-29
+
+The schema, table by table (`shared/store/` is the only code that reads or writes it):
+
+articles        One row per accepted article. `id` is today's 16-hex id (from the canonical URL,
+                else the words). `url_digest` and `content_digest` are unique, so that a
+                submission is `INSERT … ON CONFLICT DO NOTHING` and two racing submissions of
+                one story end with one row. `published_at` is stored as an instant plus
+                `published_offset` (seconds east of UTC as the publisher wrote it), so that
+                `+08:00` comes back as `+08:00`. `order_key` is the list order: publication
+                (else acceptance) time in whole seconds plus a fraction from the id, so that a
+                cursor is (order_key, id) as before. `status_since` (indexed with `status`) is
+                what the sweeper queries. `search` is a generated tsvector over title (weight A)
+                and text (weight B) with a GIN index for `q`. `enrichment` keeps the pipeline's
+                answer as JSON so that `GET /articles/{id}` returns it byte for byte;
+                everything that is queried is also in the rows below. `labels` (GIN) and
+                `top_entities` serve the label filter and the list view.
+article_entities One row per (article, entity): mentions and salience, with the article's
+                `order_key` copied so that "articles with entity X, newest first" is one index
+                range scan on (entity_id, order_key DESC, article_id DESC).
+mentions        One row per entity mention: (article, entity id, label, start, end).
+mentioned_dates The days a DATE/TIME mention covers, as a daterange with a GiST index; a
+                `mentions_date_from/to` filter is a range overlap.
+entities        Every entity ever seen with its article count, changed in the transaction that
+                stores an enrichment; `lookup_keys` (GIN) are the normalised names it answers to.
+feeds           Followed feeds with their last poll; `due_at` is the schedule, `claimed_by` and
+                `claimed_until` the lease a worker takes with FOR UPDATE SKIP LOCKED.
+feed_articles   Which feed contributed which article.
+feed_entries_seen Digests (by kind: url, guid, hash) of every feed entry ever queued.
+
+Every table hanging off an article references it ON DELETE CASCADE, so retention deletes
+articles and the rest goes with them.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+UPGRADE = """
+CREATE TABLE articles (
+    id              text PRIMARY KEY,
+    title           text NOT NULL,
+    text            text NOT NULL,
+    url             text,
+    source          text,
+    source_key      text,
+    published_at    timestamptz,
+    published_offset integer,
+    status          text NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'processing', 'enriched', 'failed')),
+    attempts        integer NOT NULL DEFAULT 0,
+    error           text,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    status_since    timestamptz NOT NULL DEFAULT now(),
+    enriched_at     timestamptz,
+    url_digest      text UNIQUE,
+    content_digest  text NOT NULL UNIQUE,
+    order_key       double precision NOT NULL,
+    labels          text[] NOT NULL DEFAULT '{}',
+    top_entities    jsonb NOT NULL DEFAULT '[]',
+    enrichment      jsonb,
+    -- Positions past 16,383 are not kept by tsvector anyway; the cap bounds the work per row.
+    search          tsvector GENERATED ALWAYS AS (
+                        setweight(to_tsvector('english', title), 'A')
+                        || setweight(to_tsvector('english', left(text, 200000)), 'B')
+                    ) STORED
+);
+CREATE INDEX articles_order ON articles (order_key DESC, id DESC);
+CREATE INDEX articles_status ON articles (status, status_since);
+CREATE INDEX articles_source ON articles (source_key, order_key DESC, id DESC);
+CREATE INDEX articles_created ON articles (created_at);
+CREATE INDEX articles_search ON articles USING gin (search);
+CREATE INDEX articles_labels ON articles USING gin (labels);
+
+CREATE TABLE entities (
+    id              text PRIMARY KEY,
+    name            text NOT NULL,
+    label           text NOT NULL,
+    articles        integer NOT NULL DEFAULT 0,
+    lookup_keys     text[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX entities_ranking ON entities (articles DESC, id);
+CREATE INDEX entities_label_ranking ON entities (label, articles DESC, id);
+CREATE INDEX entities_lookup ON entities USING gin (lookup_keys);
+
+CREATE TABLE article_entities (
+    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    entity_id       text NOT NULL,
+    label           text NOT NULL,
+    mentions        integer NOT NULL,
+    salience        real NOT NULL,
+    order_key       double precision NOT NULL,
+    PRIMARY KEY (article_id, entity_id)
+);
+CREATE INDEX article_entities_newest
+    ON article_entities (entity_id, order_key DESC, article_id DESC);
+
+CREATE TABLE mentions (
+    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    entity_id       text,
+    label           text NOT NULL,
+    start_offset    integer NOT NULL,
+    end_offset      integer NOT NULL
+);
+CREATE INDEX mentions_article ON mentions (article_id);
+
+CREATE TABLE mentioned_dates (
+    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    days            daterange NOT NULL
+);
+CREATE INDEX mentioned_dates_days ON mentioned_dates USING gist (days);
+CREATE INDEX mentioned_dates_article ON mentioned_dates (article_id);
+
+CREATE TABLE feeds (
+    id              text PRIMARY KEY,
+    url             text NOT NULL,
+    source          text,
+    title           text,
+    interval_seconds integer NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    last_polled_at  timestamptz,
+    last_status     text NOT NULL DEFAULT 'new',
+    last_error      text,
+    error_count     integer NOT NULL DEFAULT 0,
+    next_poll_at    timestamptz,
+    etag            text,
+    last_modified   text,
+    due_at          timestamptz NOT NULL DEFAULT now(),
+    claimed_by      text,
+    claimed_until   timestamptz
+);
+CREATE INDEX feeds_due ON feeds (due_at);
+
+CREATE TABLE feed_articles (
+    feed_id         text NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (feed_id, article_id)
+);
+CREATE INDEX feed_articles_article ON feed_articles (article_id);
+
+CREATE TABLE feed_entries_seen (
+    kind            text NOT NULL,
+    digest          text NOT NULL,
+    seen_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, digest)
+);
+"""
+
+DOWNGRADE = """
+DROP TABLE feed_entries_seen, feed_articles, feeds, mentioned_dates, mentions,
+    article_entities, entities, articles;
+"""
+
+
+def upgrade() -> None:
+    op.execute(UPGRADE)
+
+
+def downgrade() -> None:
+    op.execute(DOWNGRADE)

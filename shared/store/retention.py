@@ -1,0 +1,48 @@
+"""Retention: delete articles accepted before a cutoff, with everything that hangs off them.
+
+In batches, each its own short transaction, so that no lock is held for long and the workers
+and the API go on meanwhile. The entity counts are lowered in the batch's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.store.db import Connection, Database
+
+PRUNE_BATCH = 500
+
+# SKIP LOCKED: an article a worker is enriching right now waits for the next batch.
+PICK = """
+SELECT id FROM articles WHERE created_at < %s
+ORDER BY created_at LIMIT %s
+FOR UPDATE SKIP LOCKED
+"""
+UNCOUNT = """
+UPDATE entities e SET articles = e.articles - gone.n
+FROM (SELECT entity_id, count(*) AS n FROM article_entities
+      WHERE article_id = ANY(%s) GROUP BY entity_id ORDER BY entity_id) AS gone
+WHERE e.id = gone.entity_id
+"""
+# mentions, mentioned dates, article entities and feed links go with ON DELETE CASCADE.
+DELETE = "DELETE FROM articles WHERE id = ANY(%s)"
+
+
+def prune_batch(conn: Connection, cutoff: datetime, batch: int) -> int:
+    """Delete up to `batch` articles accepted before `cutoff`; how many went."""
+    ids = [row["id"] for row in conn.execute(PICK, (cutoff, batch)).fetchall()]
+    if ids:
+        conn.execute(UNCOUNT, (ids,))
+        conn.execute(DELETE, (ids,))
+    return len(ids)
+
+
+def prune(database: Database, cutoff: datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete every article accepted before `cutoff`, batch by batch; how many went."""
+    total = 0
+    while True:
+        with database.connection() as conn:
+            deleted = prune_batch(conn, cutoff, batch)
+        total += deleted
+        if deleted < batch:
+            return total
