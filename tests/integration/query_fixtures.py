@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import redis
 from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.settings import Settings
 from shared.store import Store
+from tests.servers import empty_archive
 
 LAVROV = ("person:sergei-lavrov", "Sergei Lavrov", "PERSON")
 KERRY = ("person:john-kerry", "John Kerry", "PERSON")
@@ -123,18 +123,16 @@ class Corpus:
 
 
 @contextmanager
-def corpus_on(redis_url: str, db: int, **settings: object) -> Iterator[Corpus]:
-    """The stories in Redis database `db` (flushed before and after), and an API client."""
-    url = redis_url.rsplit("/", 1)[0] + f"/{db}"
-    raw = redis.Redis.from_url(url)
-    raw.flushdb()
-    store = Store.from_url(url)
+def corpus_on(database_url: str, redis_url: str, **settings: object) -> Iterator[Corpus]:
+    """The stories in an emptied archive, and an API client on it."""
+    empty_archive(database_url)
+    store = Store.from_url(database_url)
     try:
         ids = {name: store_story(store, story) for name, story in STORIES.items()}
-        app = create_app(Settings(redis_url=url, **settings))  # type: ignore[arg-type]
+        app = create_app(
+            Settings(redis_url=redis_url, database_url=database_url, **settings)  # type: ignore[arg-type]
+        )
         with TestClient(app) as client:
             yield Corpus(client, store, ids)
     finally:
         store.close()
-        raw.flushdb()
-        raw.close()

@@ -1,4 +1,5 @@
-"""The HTTP contract, against a real Redis (db 1: no worker consumes there, so tasks stay put)."""
+"""The HTTP contract, against a real PostgreSQL (emptied per test) and a real Redis (db 1: no
+worker consumes there, so tasks stay put)."""
 
 import json
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from services.api.app import create_app
 from shared.queue import ENRICH_QUEUE, ENRICH_TASK
 from shared.settings import Settings
+from tests.servers import empty_archive
 
 pytestmark = pytest.mark.integration
 
@@ -19,11 +21,12 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def api_redis(redis_url: str) -> Iterator[tuple[TestClient, redis.Redis]]:
+def api_redis(database_url: str, redis_url: str) -> Iterator[tuple[TestClient, redis.Redis]]:
     url = redis_url.rsplit("/", 1)[0] + "/1"
     raw = redis.Redis.from_url(url, decode_responses=True)
     raw.flushdb()
-    with TestClient(create_app(Settings(redis_url=url))) as client:
+    empty_archive(database_url)
+    with TestClient(create_app(Settings(redis_url=url, database_url=database_url))) as client:
         yield client, raw
     raw.flushdb()
     raw.close()
@@ -107,6 +110,7 @@ def test_invalid_body_is_a_422_problem_and_stores_nothing(
     assert answer.headers["content-type"] == PROBLEM
     assert answer.json()["errors"]
     assert raw.dbsize() == 0
+    assert client.get("/articles").json()["items"] == []
 
 
 def test_malformed_json_is_a_422_problem(api_redis: tuple[TestClient, redis.Redis]) -> None:
@@ -127,7 +131,12 @@ def test_health_and_readiness_without_a_worker(api_redis: tuple[TestClient, redi
 
 def test_readiness_with_a_worker_heartbeat(api_redis: tuple[TestClient, redis.Redis]) -> None:
     client, _ = api_redis
-    client.app.state.store.record_heartbeat("enrich", "w1")  # type: ignore[attr-defined]
+    client.app.state.bus.record_heartbeat("enrich", "w1")  # type: ignore[attr-defined]
     answer = client.get("/readyz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ready", "redis": True, "enrich_workers": 1}
+    assert answer.json() == {
+        "status": "ready",
+        "redis": True,
+        "database": True,
+        "enrich_workers": 1,
+    }

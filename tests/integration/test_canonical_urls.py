@@ -1,4 +1,5 @@
-"""One story reached by different links is one article, whichever way it comes in (db 9)."""
+"""One story reached by different links is one article, whichever way it comes in (Redis db 9:
+no worker takes the tasks)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from shared.settings import Settings
+from tests.servers import empty_archive
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def client(redis_url: str) -> Iterator[TestClient]:
+def client(database_url: str, redis_url: str) -> Iterator[TestClient]:
     url = redis_url.rsplit("/", 1)[0] + "/9"
     raw = redis.Redis.from_url(url, decode_responses=True)
     raw.flushdb()
-    with TestClient(create_app(Settings(redis_url=url))) as api:
+    empty_archive(database_url)
+    with TestClient(create_app(Settings(redis_url=url, database_url=database_url))) as api:
         yield api
     raw.flushdb()
     raw.close()

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from shared.bus import Bus
 from shared.models import Article, ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
@@ -20,12 +21,13 @@ def enriched(store: Store, article_id: str) -> Article | None:
 
 
 def test_worker_enriches_a_submitted_article(settings: Settings) -> None:
-    store = Store.from_url(settings.require_redis_url())
+    store = Store.from_url(settings.require_database_url())
+    bus = Bus.from_url(settings.require_redis_url())
     queue = EnrichQueue(create_celery_app(settings))
     marker = uuid.uuid4().hex[:6]
     text = f"John Kerry met Sergei Lavrov in Geneva on Monday. Ref {marker}."
     accepted, created = submit_article(
-        store, queue, ArticleIn(title="Talks", text=text, published_at="2016-09-23")
+        store, bus, queue, ArticleIn(title="Talks", text=text, published_at="2016-09-23")
     )
     assert created
     article = wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
@@ -37,14 +39,17 @@ def test_worker_enriches_a_submitted_article(settings: Settings) -> None:
     assert any(d.text == "Monday" and d.type == "DATE" for d in article.dates)
     assert article.attempts == 1
     store.close()
+    bus.close()
 
 
 def test_article_without_publication_date_gets_it_from_its_dateline(settings: Settings) -> None:
-    store = Store.from_url(settings.require_redis_url())
+    store = Store.from_url(settings.require_database_url())
+    bus = Bus.from_url(settings.require_redis_url())
     queue = EnrichQueue(create_celery_app(settings))
     text = f"23 September, 2016\nDiplomats met in New York on Thursday. ({uuid.uuid4().hex[:6]})"
-    accepted, _ = submit_article(store, queue, ArticleIn(title="Dateline", text=text))
+    accepted, _ = submit_article(store, bus, queue, ArticleIn(title="Dateline", text=text))
     article = wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
     assert article.published_at is not None
     assert article.published_at.date().isoformat() == "2016-09-23"
     store.close()
+    bus.close()

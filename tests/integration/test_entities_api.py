@@ -12,8 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def corpus(redis_url: str) -> Iterator[Corpus]:
-    with corpus_on(redis_url, db=9) as stories:
+def corpus(database_url: str, redis_url: str) -> Iterator[Corpus]:
+    with corpus_on(database_url, redis_url) as stories:
         yield stories
 
 

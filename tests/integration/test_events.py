@@ -12,11 +12,12 @@ import httpx
 import pytest
 import redis
 
+from shared.bus import Bus
 from shared.models import ArticleIn
 from shared.store import Store
 from tests.integration.query_fixtures import STORIES, enrichment_of
 from tests.polling import wait_until
-from tests.servers import free_port, gazette_env, gazette_process
+from tests.servers import empty_archive, free_port, gazette_env, gazette_process
 
 pytestmark = pytest.mark.integration
 
@@ -35,14 +36,18 @@ def events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
 
 
 def test_enriched_articles_stream_and_the_stream_ends_on_shutdown(
-    redis_url: str, tmp_path: Path
+    database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     url = redis_url.rsplit("/", 1)[0] + "/10"
     raw = redis.Redis.from_url(url)
     raw.flushdb()
+    empty_archive(database_url)
     port = free_port()
-    env = gazette_env(GAZETTE_REDIS_URL=url, GAZETTE_API_PORT=str(port))
-    store = Store.from_url(url)
+    env = gazette_env(
+        GAZETTE_REDIS_URL=url, GAZETTE_DATABASE_URL=database_url, GAZETTE_API_PORT=str(port)
+    )
+    store = Store.from_url(database_url)
+    bus = Bus.from_url(url)
     base = f"http://127.0.0.1:{port}"
     try:
         with gazette_process(["api"], env, tmp_path / "api.log") as server:
@@ -58,7 +63,10 @@ def test_enriched_articles_stream_and_the_stream_ends_on_shutdown(
                 article_id, _ = store.save_article(
                     ArticleIn(title=story.title, text=story.text, published_at=story.published)
                 )
-                store.mark_enriched(article_id, enrichment_of(story))
+                # What the enrich task does: store in one transaction, then announce.
+                summary = store.mark_enriched(article_id, enrichment_of(story))
+                assert summary is not None
+                bus.announce_enriched(summary)
                 name, data = next(received)
                 assert name == "article"
                 article = json.loads(data)
@@ -76,5 +84,6 @@ def test_enriched_articles_stream_and_the_stream_ends_on_shutdown(
         assert "without completing response" not in (tmp_path / "api.log").read_text()
     finally:
         store.close()
+        bus.close()
         raw.flushdb()
         raw.close()

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from shared.settings import Settings
+from tests.servers import empty_archive
 
 pytestmark = pytest.mark.integration
 
@@ -17,11 +18,13 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def client(redis_url: str) -> Iterator[TestClient]:
+def client(database_url: str, redis_url: str) -> Iterator[TestClient]:
     url = redis_url.rsplit("/", 1)[0] + "/9"
     raw = redis.Redis.from_url(url, decode_responses=True)
     raw.flushdb()
-    with TestClient(create_app(Settings(redis_url=url, feed_interval_seconds=600))) as api:
+    empty_archive(database_url)
+    settings = Settings(redis_url=url, database_url=database_url, feed_interval_seconds=600)
+    with TestClient(create_app(settings)) as api:
         yield api
     raw.flushdb()
     raw.close()

@@ -16,12 +16,12 @@ from services.ingest.fetch import Fetcher, FetchPolicy
 from services.ingest.poller import FeedPoller
 from services.ingest.safety import GuardedTransport
 from services.ingest.worker import poll_due_feeds
-from shared.feed_store import FeedStore
+from shared.bus import Bus
 from shared.keys import Keys
 from shared.models import Feed, FeedIn, FeedStatus
 from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
 from shared.settings import Settings
-from shared.store import Store
+from shared.store import FeedStore, Store
 from tests.integration.feed_site import (
     FOOTER,
     NAV,
@@ -47,10 +47,11 @@ class Ingest:
     feeds: FeedStore
     queue: EnrichQueue
     settings: Settings
+    bus: Bus
     queued_before: int = 0
 
     def poller(self, fetcher: Fetcher) -> FeedPoller:
-        return FeedPoller(self.feeds, self.store, self.queue, fetcher)
+        return FeedPoller(self.feeds, self.store, self.queue, fetcher, self.bus)
 
     def add(self, url: str, interval_seconds: int = 900) -> Feed:
         return self.feeds.add_feed(FeedIn(url=url, interval_seconds=interval_seconds), 900)[0]
@@ -64,14 +65,14 @@ class Ingest:
 
 
 @pytest.fixture
-def ingest(redis_url: str) -> Iterator[Ingest]:
+def ingest(store: Store, database_url: str, redis_url: str) -> Iterator[Ingest]:
     url = redis_url.rsplit("/", 1)[0] + "/10"
     raw = redis.Redis.from_url(url, decode_responses=True)
     keys = Keys(f"test-{uuid.uuid4().hex[:8]}")
-    settings = Settings(redis_url=url)
+    settings = Settings(redis_url=url, database_url=database_url)
     yield Ingest(
-        raw, Store(raw, keys), FeedStore(raw, keys), EnrichQueue(create_celery_app(settings)),
-        settings, int(raw.llen(ENRICH_QUEUE)),
+        raw, store, FeedStore(store.database), EnrichQueue(create_celery_app(settings)),
+        settings, Bus(raw, keys), int(raw.llen(ENRICH_QUEUE)),
     )  # fmt: skip
     raw.close()
 
@@ -306,7 +307,7 @@ def test_a_poll_fetches_at_most_its_page_budget_and_the_feed_comes_back_for_the_
     serve_pages(server, stories)
     serve_feed(server, "/rss.xml", rss(server, stories), '"b"')
     feed = ingest.add(server.url("/rss.xml"))
-    poller = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, max_pages=2)
+    poller = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, ingest.bus, max_pages=2)
 
     [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
     first = poller.poll(claimed, HOLDER)
@@ -347,7 +348,9 @@ def test_a_worker_that_is_stopping_leaves_the_pages_for_the_next_poll(
     serve_pages(server, stories)
     serve_feed(server, "/rss.xml", rss(server, stories), '"s"')
     feed = ingest.add(server.url("/rss.xml"))
-    stopping = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, stopping=lambda: True)
+    stopping = FeedPoller(
+        ingest.feeds, ingest.store, ingest.queue, fetcher, ingest.bus, stopping=lambda: True
+    )
     [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
     outcome = stopping.poll(claimed, HOLDER)
     assert outcome is not None and outcome.new_articles == 0
@@ -366,7 +369,7 @@ def test_a_full_enrich_queue_holds_the_rest_back_without_counting_an_error(
     feed = ingest.add(server.url("/rss.xml"))
     app = create_celery_app(ingest.settings)
     room_for_two = EnrichQueue(app, max_depth=ingest.queued_before + 2)
-    poller = FeedPoller(ingest.feeds, ingest.store, room_for_two, fetcher)
+    poller = FeedPoller(ingest.feeds, ingest.store, room_for_two, fetcher, ingest.bus)
     [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
     outcome = poller.poll(claimed, HOLDER)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.feed_store import FeedStore
+from shared.bus import Bus
 from shared.models import Article, ArticleStatus, Feed, FeedIn, FeedStatus
-from shared.store import Store
+from shared.store import FeedStore, Store
 from tests.integration.feed_site import FOOTER, atom, make_story, rss, serve_feed, serve_pages
 from tests.polling import wait_until
 from tests.servers import gazette_env, gazette_process
@@ -28,30 +28,33 @@ def site() -> Iterator[LocalServer]:
 
 @pytest.fixture(scope="module")
 def ingest_worker(
-    redis_url: str, enrich_worker: None, tmp_path_factory: pytest.TempPathFactory
+    redis_url: str,
+    database_url: str,
+    enrich_worker: None,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Path]:
     """A real ingest worker on db 0 that may fetch from 127.0.0.1; yields its log's path."""
     folder = tmp_path_factory.mktemp("ingest")
     log = folder / "ingest.log"
     env = gazette_env(
         GAZETTE_REDIS_URL=redis_url,
+        GAZETTE_DATABASE_URL=database_url,
         GAZETTE_ALLOW_PRIVATE_URLS="true",
         GAZETTE_INGEST_POLL_SECONDS="0.1",
         GAZETTE_DATA_DIR=str(folder),
     )
     with gazette_process(["worker", "ingest"], env, log):
-        probe = Store.from_url(redis_url)
+        probe = Bus.from_url(redis_url)
         wait_until(lambda: probe.live_workers("ingest", 5.0), timeout=30, what=f"worker ({log})")
         probe.close()
         yield log
 
 
 @pytest.fixture
-def stores(redis_url: str) -> Iterator[tuple[Store, FeedStore]]:
-    store, feeds = Store.from_url(redis_url), FeedStore.from_url(redis_url)
-    yield store, feeds
+def stores(database_url: str) -> Iterator[tuple[Store, FeedStore]]:
+    store = Store.from_url(database_url)
+    yield store, FeedStore(store.database)
     store.close()
-    feeds.close()
 
 
 def polled_since(feeds: FeedStore, feed_id: str, since: Feed | None = None) -> Feed | None:

@@ -14,8 +14,8 @@ PROBLEM = "application/problem+json"
 ARTICLE = {"title": "Limits", "text": "A short article."}
 
 
-def test_a_body_over_the_limit_is_413(redis_url: str) -> None:
-    with corpus_on(redis_url, db=9, max_body_bytes=2_000) as corpus:
+def test_a_body_over_the_limit_is_413(database_url: str, redis_url: str) -> None:
+    with corpus_on(database_url, redis_url, max_body_bytes=2_000) as corpus:
         big = {"title": "Big", "text": "x" * 3_000}
         answer = corpus.client.post("/articles", json=big)
         assert answer.status_code == 413
@@ -35,8 +35,8 @@ def test_a_body_over_the_limit_is_413(redis_url: str) -> None:
         assert corpus.client.post("/articles", json=ARTICLE).status_code == 202
 
 
-def test_over_the_rate_limit_is_429_with_retry_after(redis_url: str) -> None:
-    with corpus_on(redis_url, db=9, rate_limit_per_minute=3) as corpus:
+def test_over_the_rate_limit_is_429_with_retry_after(database_url: str, redis_url: str) -> None:
+    with corpus_on(database_url, redis_url, rate_limit_per_minute=3) as corpus:
         answers = [corpus.client.get("/articles?limit=1") for _ in range(4)]
         assert [a.status_code for a in answers] == [200, 200, 200, 429]
         refused = answers[-1]
@@ -45,8 +45,8 @@ def test_over_the_rate_limit_is_429_with_retry_after(redis_url: str) -> None:
         assert corpus.client.get("/healthz").status_code == 200  # probes are never limited
 
 
-def test_writes_need_a_key_when_keys_are_set(redis_url: str) -> None:
-    with corpus_on(redis_url, db=9, api_keys="first-key, second-key") as corpus:
+def test_writes_need_a_key_when_keys_are_set(database_url: str, redis_url: str) -> None:
+    with corpus_on(database_url, redis_url, api_keys="first-key, second-key") as corpus:
         missing = corpus.client.post("/articles", json=ARTICLE)
         assert missing.status_code == 401 and missing.headers["content-type"] == PROBLEM
         assert "X-API-Key" in missing.headers["www-authenticate"]
@@ -65,6 +65,6 @@ def test_writes_need_a_key_when_keys_are_set(redis_url: str) -> None:
         assert corpus.client.get("/entities").status_code == 200
 
 
-def test_without_keys_writes_are_open(redis_url: str) -> None:
-    with corpus_on(redis_url, db=9) as corpus:
+def test_without_keys_writes_are_open(database_url: str, redis_url: str) -> None:
+    with corpus_on(database_url, redis_url) as corpus:
         assert corpus.client.post("/articles", json=ARTICLE).status_code == 202

@@ -11,10 +11,11 @@ import httpx
 import pytest
 import redis
 
+from shared.bus import Bus
 from shared.store import Store
 from tests.integration.query_fixtures import STORIES, store_story
 from tests.polling import wait_until
-from tests.servers import free_port, gazette_env, gazette_process
+from tests.servers import empty_archive, free_port, gazette_env, gazette_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -24,18 +25,24 @@ CHECKS = (
 )
 
 
-def test_every_operation_conforms_to_its_schema(redis_url: str, tmp_path: Path) -> None:
+def test_every_operation_conforms_to_its_schema(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
     url = redis_url.rsplit("/", 1)[0] + "/12"
     raw = redis.Redis.from_url(url)
     raw.flushdb()
-    store = Store.from_url(url)
+    empty_archive(database_url)
+    store = Store.from_url(database_url)
     for story in STORIES.values():
         store_story(store, story)
     # A worker that looks alive for the whole run, so that /readyz answers 200, not 503.
-    store.record_heartbeat("enrich", "schemathesis")
+    bus = Bus.from_url(url)
+    bus.record_heartbeat("enrich", "schemathesis")
+    bus.close()
     port = free_port()
     env = gazette_env(
         GAZETTE_REDIS_URL=url,
+        GAZETTE_DATABASE_URL=database_url,
         GAZETTE_API_PORT=str(port),
         GAZETTE_LOG_LEVEL="WARNING",
         GAZETTE_WORKER_HEARTBEAT_SECONDS="3600",

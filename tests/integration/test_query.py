@@ -1,5 +1,5 @@
 """GET /articles: each filter, their combinations, the order, the cursor and the errors, against
-a real Redis (db 9, flushed per test) with articles stored and enriched through the store."""
+a real PostgreSQL (emptied per test) with articles stored and enriched through the store."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def corpus(redis_url: str) -> Iterator[Corpus]:
-    with corpus_on(redis_url, db=9) as stories:
+def corpus(database_url: str, redis_url: str) -> Iterator[Corpus]:
+    with corpus_on(database_url, redis_url) as stories:
         yield stories
 
 
@@ -80,6 +80,30 @@ def test_words_in_title_or_text_all_required(corpus: Corpus) -> None:
     assert corpus.names("q=convoy%20SYRIA") == ["aleppo"]
     assert corpus.names("q=truce") == ["truce"]  # in the title and the text
     assert corpus.names("q=truce%20geneva") == []
+
+
+def test_words_take_web_search_syntax_and_are_stemmed(corpus: Corpus) -> None:
+    assert corpus.names("q=talk") == ["geneva"]  # "talks" in the title
+    assert corpus.names('q="aid convoy"') == ["aleppo"]
+    assert corpus.names('q="convoy aid"') == []  # a phrase keeps its order
+    assert corpus.names("q=geneva%20or%20refugees") == ["assembly", "geneva"]
+    assert corpus.names("q=kerry%20-geneva") == ["truce", "assembly"]
+
+
+def test_relevance_ranks_by_the_words_and_pages_with_a_cursor(corpus: Corpus) -> None:
+    # "Syria" in the Aleppo story's text only; in the truce story's title ("Syrian") and text.
+    assert corpus.names("q=syria&sort=relevance") == ["truce", "aleppo"]
+    first = corpus.client.get("/articles?q=lavrov&sort=relevance&limit=1").json()
+    seen = [first["items"][0]["id"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = corpus.client.get(f"/articles?q=lavrov&sort=relevance&limit=1&cursor={cursor}")
+        seen += [item["id"] for item in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+    everything = corpus.client.get("/articles?q=lavrov&sort=relevance").json()["items"]
+    assert seen == [item["id"] for item in everything] and len(seen) == 4
+    answer = corpus.client.get("/articles?sort=relevance")
+    assert answer.status_code == 400 and answer.headers["content-type"] == PROBLEM
 
 
 def test_filters_combine_by_and(corpus: Corpus) -> None:

@@ -1,4 +1,5 @@
-"""The indexes the store keeps: re-enrichment leaves nothing stale, a dateline re-orders."""
+"""The rows the archive keeps for queries: re-enrichment leaves nothing stale, a dateline
+re-orders, a name of several entities pages through all of them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from shared.article_query import ArticleQuery
 from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, EntitySummary
 from shared.store import Store
+from shared.store.query import ArticleQuery
 
 pytestmark = pytest.mark.integration
 

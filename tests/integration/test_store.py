@@ -1,8 +1,8 @@
 import pytest
 
+from shared.bus import Bus
 from shared.errors import ArticleNotFound
 from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, Entity
-from shared.bus import Bus
 from shared.store import Store
 
 pytestmark = pytest.mark.integration

@@ -1,12 +1,12 @@
 """The sweeper re-queues articles whose task was lost, once, and leaves the others alone."""
 
-import time
 import uuid
 
+import psycopg
 import pytest
 import redis
 
-from shared.keys import Keys
+from shared.bus import Bus
 from shared.models import ArticleIn, ArticleStatus
 from shared.store import Store
 from shared.sweeper import Sweeper
@@ -28,50 +28,53 @@ class RecordingQueue:
 
 
 @pytest.fixture
-def keyed(redis_client: redis.Redis) -> tuple[Store, Keys]:
-    keys = Keys(f"sweep-{uuid.uuid4().hex[:8]}")
-    return Store(redis_client, keys), keys
+def keyed(store: Store, bus: Bus) -> tuple[Store, Bus]:
+    return store, bus
 
 
-def backdate(client: redis.Redis, keys: Keys, article_id: str, seconds: float) -> None:
+def backdate(store: Store, article_id: str, seconds: float) -> None:
     """Pretend the article's status changed `seconds` ago."""
-    client.hset(keys.article(article_id), "status_since", repr(time.time() - seconds))
+    with psycopg.connect(store.database.pool.conninfo, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE articles SET status_since = now() - make_interval(secs => %s) WHERE id = %s",
+            (seconds, article_id),
+        )
 
 
 def save(store: Store, n: int) -> str:
     return store.save_article(ArticleIn(title=f"t{n}", text=f"text {n} {uuid.uuid4()}"))[0]
 
 
-def sweeper(store: Store, queue: RecordingQueue) -> Sweeper:
-    return Sweeper(store, queue, f"test-{uuid.uuid4().hex[:6]}", 60.0, 0.001)  # type: ignore[arg-type]
+def sweeper(store: Store, bus: Bus, queue: RecordingQueue) -> Sweeper:
+    return Sweeper(store, bus, queue, f"test-{uuid.uuid4().hex[:6]}", 60.0, 0.001)  # type: ignore[arg-type]
 
 
 def test_stale_processing_article_is_requeued_and_a_fresh_one_is_not(
-    keyed: tuple[Store, Keys], redis_client: redis.Redis
+    keyed: tuple[Store, Bus], redis_client: redis.Redis
 ) -> None:
-    store, keys = keyed
+    store, bus = keyed
     stale, fresh = save(store, 1), save(store, 2)
     for article_id in (stale, fresh):
         assert store.claim_for_enrichment(article_id, max_attempts=3) == "run"
-    backdate(redis_client, keys, stale, 120)
+    backdate(store, stale, 120)
     queue = RecordingQueue()
 
-    assert sweeper(store, queue).sweep() == [stale]
+    assert sweeper(store, bus, queue).sweep() == [stale]
     assert queue.sent == [stale]
     assert store.article_status(stale) is ArticleStatus.QUEUED
     assert store.article_status(fresh) is ArticleStatus.PROCESSING
-    assert store.metrics_snapshot()["sweeper_requeues_total"] == 1
+    assert bus.metrics_snapshot()["sweeper_requeues_total"] == 1
 
 
 def test_stale_queued_article_is_requeued_only_when_the_queue_is_empty(
-    keyed: tuple[Store, Keys], redis_client: redis.Redis
+    keyed: tuple[Store, Bus], redis_client: redis.Redis
 ) -> None:
-    store, keys = keyed
+    store, bus = keyed
     lost = save(store, 3)
-    backdate(redis_client, keys, lost, 120)
+    backdate(store, lost, 120)
     queue = RecordingQueue()
     redis_client.rpush(queue.name, "a task ahead of it")
-    sweeping = sweeper(store, queue)
+    sweeping = sweeper(store, bus, queue)
     try:
         assert sweeping.sweep() == []  # a backlog: it may just be waiting
     finally:
@@ -83,22 +86,22 @@ def test_stale_queued_article_is_requeued_only_when_the_queue_is_empty(
 
 
 def test_one_sweeper_per_round_across_instances(
-    keyed: tuple[Store, Keys], redis_client: redis.Redis
+    keyed: tuple[Store, Bus],
 ) -> None:
-    store, keys = keyed
+    store, bus = keyed
     lost = save(store, 4)
-    backdate(redis_client, keys, lost, 120)
+    backdate(store, lost, 120)
     queue = RecordingQueue()
-    first = Sweeper(store, queue, "a", 60.0, 30.0)  # type: ignore[arg-type]
-    second = Sweeper(store, queue, "b", 60.0, 30.0)  # type: ignore[arg-type]
+    first = Sweeper(store, bus, queue, "a", 60.0, 30.0)  # type: ignore[arg-type]
+    second = Sweeper(store, bus, queue, "b", 60.0, 30.0)  # type: ignore[arg-type]
     assert first.sweep() == [lost]
-    backdate(redis_client, keys, lost, 120)
+    backdate(store, lost, 120)
     assert second.sweep() == []  # the round is taken
     assert queue.sent == [lost]
 
 
 def test_claim_skips_enriched_and_failed_articles_and_counts_attempts(
-    keyed: tuple[Store, Keys],
+    keyed: tuple[Store, Bus],
 ) -> None:
     store, _ = keyed
     article_id = save(store, 5)

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.article_query import ArticleQuery, Cursor, InvalidQuery
+from shared.errors import InvalidQuery
+from shared.store.query import ArticleQuery, Cursor
 
 
 def test_cursor_round_trips_exactly() -> None:
@@ -48,6 +49,12 @@ def test_anything_else_is_an_invalid_query(token: str) -> None:
 def test_impossible_queries_are_refused(query: ArticleQuery) -> None:
     with pytest.raises(InvalidQuery):
         query.check()
+
+
+def test_relevance_needs_words_to_rank_by() -> None:
+    with pytest.raises(InvalidQuery):
+        ArticleQuery(by_relevance=True).check()
+    ArticleQuery(text="truce", by_relevance=True).check()
 
 
 def test_a_one_day_mention_range_is_fine() -> None:

@@ -1,4 +1,4 @@
-"""What an article is indexed under."""
+"""What an article is filed under: its order key, the days its dates cover, its top entities."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.article_terms import (
-    MAX_WORDS_PER_ARTICLE,
+from shared.models import DateMention, EntitySummary
+from shared.store.terms import (
     DaySpan,
     bound_score,
     day_span,
-    indexed_words,
     mentioned_spans,
     order_score,
     top_entities,
-    words,
 )
-from shared.models import DateMention, EntitySummary
 
 
 def test_order_score_orders_by_time_and_keeps_within_the_second() -> None:
@@ -31,19 +28,18 @@ def test_order_score_orders_by_time_and_keeps_within_the_second() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "span", "bucket"),
+    ("value", "span"),
     [
-        ("2016-09-23", DaySpan(date(2016, 9, 23), date(2016, 9, 23)), "day"),
-        ("2016-09-23T10:30", DaySpan(date(2016, 9, 23), date(2016, 9, 23)), "day"),
-        ("2016-02", DaySpan(date(2016, 2, 1), date(2016, 2, 29)), "month"),
-        ("2016-12", DaySpan(date(2016, 12, 1), date(2016, 12, 31)), "month"),
-        ("2016-W38", DaySpan(date(2016, 9, 19), date(2016, 9, 25)), "month"),
-        ("2016", DaySpan(date(2016, 1, 1), date(2016, 12, 31)), "year"),
+        ("2016-09-23", DaySpan(date(2016, 9, 23), date(2016, 9, 23))),
+        ("2016-09-23T10:30", DaySpan(date(2016, 9, 23), date(2016, 9, 23))),
+        ("2016-02", DaySpan(date(2016, 2, 1), date(2016, 2, 29))),
+        ("2016-12", DaySpan(date(2016, 12, 1), date(2016, 12, 31))),
+        ("2016-W38", DaySpan(date(2016, 9, 19), date(2016, 9, 25))),
+        ("2016", DaySpan(date(2016, 1, 1), date(2016, 12, 31))),
     ],
 )
-def test_day_spans_of_timex_values(value: str, span: DaySpan, bucket: str) -> None:
+def test_day_spans_of_timex_values(value: str, span: DaySpan) -> None:
     assert day_span(value) == span
-    assert span.bucket == bucket
 
 
 @pytest.mark.parametrize("value", ["PRESENT_REF", "201X", "P1D", "2016-13", "2016-02-30", "XXXX"])
@@ -63,18 +59,6 @@ def test_only_dates_and_times_are_mentioned_spans() -> None:
         DaySpan(date(2016, 9, 23), date(2016, 9, 23)),
         DaySpan(date(2016, 9, 22), date(2016, 9, 22)),
     }
-
-
-def test_words_are_folded_and_stop_words_dropped() -> None:
-    assert words("The Truce in SYRIA, Lavrov's talks; a 2016 deal") == [
-        "truce", "syria", "lavrov", "talks", "2016", "deal"
-    ]  # fmt: skip
-
-
-def test_indexed_words_are_distinct_title_first_and_bounded() -> None:
-    assert indexed_words("Truce talks", "Talks on a truce in Syria.") == ["truce", "talks", "syria"]
-    many = " ".join(f"w{n}" for n in range(MAX_WORDS_PER_ARTICLE * 2))
-    assert len(indexed_words("Title", many)) == MAX_WORDS_PER_ARTICLE
 
 
 def test_top_entities_by_salience_then_mentions() -> None:
