@@ -1,4 +1,5 @@
-"""Fault-test fixtures: a Redis of each test's own (append-only), workers as process groups."""
+"""Fault-test fixtures: a Redis of each test's own (append-only), the session's PostgreSQL
+emptied per test, workers as process groups."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.bus import Bus
 from shared.models import ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
@@ -22,6 +24,7 @@ from tests.servers import (
     ROOT,
     RedisProcess,
     RunningStack,
+    empty_archive,
     gazette_env,
     gazette_stack,
     redis_process,
@@ -46,10 +49,18 @@ def redis_server() -> Iterator[RedisProcess]:
 
 
 @pytest.fixture
-def fault_store(redis_server: RedisProcess) -> Iterator[Store]:
-    store = Store.from_url(redis_server.url)
+def fault_store(database_url: str) -> Iterator[Store]:
+    empty_archive(database_url)
+    store = Store.from_url(database_url)
     yield store
     store.close()
+
+
+@pytest.fixture
+def fault_bus(redis_server: RedisProcess) -> Iterator[Bus]:
+    bus = Bus.from_url(redis_server.url)
+    yield bus
+    bus.close()
 
 
 @pytest.fixture
@@ -60,20 +71,25 @@ def fault_queue(redis_server: RedisProcess) -> EnrichQueue:
 class Worker:
     """An enrich worker (main process and pool) in a process group of its own."""
 
-    def __init__(self, url: str, log: Path, module: str = "services.cli") -> None:
+    def __init__(
+        self, url: str, database_url: str, log: Path, module: str = "services.cli"
+    ) -> None:
         args = ["worker", "enrich"] if module == "services.cli" else []
         self.log = log
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", module, *args],
-                cwd=ROOT, env=gazette_env(GAZETTE_REDIS_URL=url, **FAULT_SETTINGS),
+                cwd=ROOT,
+                env=gazette_env(
+                    GAZETTE_REDIS_URL=url, GAZETTE_DATABASE_URL=database_url, **FAULT_SETTINGS
+                ),
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
 
-    def wait_ready(self, store: Store) -> None:
+    def wait_ready(self, bus: Bus) -> None:
         pid = f"-{self.process.pid}"
         wait_until(
-            lambda: any(name.endswith(pid) for name in store.live_workers("enrich", 3.0)),
+            lambda: any(name.endswith(pid) for name in bus.live_workers("enrich", 3.0)),
             timeout=90, interval=0.1, what=f"enrich worker ready ({self.log})",
         )  # fmt: skip
 
@@ -93,11 +109,14 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(redis_server: RedisProcess, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+def start_worker(
+    redis_server: RedisProcess, database_url: str, tmp_path: Path
+) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
     def start(module: str = "services.cli") -> Worker:
-        worker = Worker(redis_server.url, tmp_path / f"worker-{len(started)}.log", module)
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = Worker(redis_server.url, database_url, log, module)
         started.append(worker)
         return worker
 
@@ -125,7 +144,15 @@ def finished(store: Store, ids: list[str]) -> bool:
 
 
 @pytest.fixture
-def stack(redis_server: RedisProcess, tmp_path: Path) -> Iterator[RunningStack]:
-    """`gazette up` on the test's Redis: the API and workers, supervised as in production."""
-    with gazette_stack(tmp_path, GAZETTE_REDIS_URL=redis_server.url, **FAULT_SETTINGS) as up:
+def stack(
+    redis_server: RedisProcess, fault_store: Store, database_url: str, tmp_path: Path
+) -> Iterator[RunningStack]:
+    """`gazette up` on the test's Redis and the session's (emptied) PostgreSQL: the API and
+    workers, supervised as in production."""
+    with gazette_stack(
+        tmp_path,
+        GAZETTE_REDIS_URL=redis_server.url,
+        GAZETTE_DATABASE_URL=database_url,
+        **FAULT_SETTINGS,
+    ) as up:
         yield up

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from shared import metrics
+from shared.bus import Bus
 from shared.models import ArticleStatus
 from shared.queue import EnrichQueue
 from shared.store import Store
@@ -18,8 +19,8 @@ from tests.polling import wait_until
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
-def submit(store: Store, queue: EnrichQueue, count: int) -> list[str]:
-    return [submit_article(store, queue, article)[0].id for article in dev_articles(count)]
+def submit(store: Store, bus: Bus, queue: EnrichQueue, count: int) -> list[str]:
+    return [submit_article(store, bus, queue, article)[0].id for article in dev_articles(count)]
 
 
 def assert_enriched_once(store: Store, ids: list[str]) -> None:
@@ -38,11 +39,14 @@ def assert_enriched_once(store: Store, ids: list[str]) -> None:
 
 
 def test_sigkilled_worker_loses_nothing_and_enriches_each_article_once(
-    fault_store: Store, fault_queue: EnrichQueue, start_worker: Callable[..., Worker]
+    fault_store: Store,
+    fault_bus: Bus,
+    fault_queue: EnrichQueue,
+    start_worker: Callable[..., Worker],
 ) -> None:
     first = start_worker()
-    first.wait_ready(fault_store)
-    ids = submit(fault_store, fault_queue, 100)
+    first.wait_ready(fault_bus)
+    ids = submit(fault_store, fault_bus, fault_queue, 100)
     counts = fault_store.count_by_status
     wait_until(lambda: counts()[ArticleStatus.ENRICHED] >= 10, timeout=60, what="some enriched")
     first.kill()
@@ -50,25 +54,28 @@ def test_sigkilled_worker_loses_nothing_and_enriches_each_article_once(
     assert counts()[ArticleStatus.ENRICHED] < len(ids)  # the kill landed mid-stream
 
     second = start_worker()
-    second.wait_ready(fault_store)
+    second.wait_ready(fault_bus)
     wait_until(lambda: finished(fault_store, ids), timeout=120, interval=0.2, what="all enriched")
 
     assert_enriched_once(fault_store, ids)
     for article_id in cut_off:  # the ones the kill interrupted were delivered again
         assert fault_store.get_article(article_id).attempts >= 2
     if cut_off:
-        assert fault_store.metrics_snapshot()[metrics.SWEEPER_REQUEUES] >= len(cut_off)
+        assert fault_bus.metrics_snapshot()[metrics.SWEEPER_REQUEUES] >= len(cut_off)
 
 
 def test_poison_article_is_dead_lettered_after_max_attempts_while_others_are_enriched(
-    fault_store: Store, fault_queue: EnrichQueue, start_worker: Callable[..., Worker]
+    fault_store: Store,
+    fault_bus: Bus,
+    fault_queue: EnrichQueue,
+    start_worker: Callable[..., Worker],
 ) -> None:
     worker = start_worker("tests.fault.poisoned_worker")
-    worker.wait_ready(fault_store)
-    healthy = submit(fault_store, fault_queue, 20)
+    worker.wait_ready(fault_bus)
+    healthy = submit(fault_store, fault_bus, fault_queue, 20)
     poison = dev_articles(1)[0].model_copy(update={"text": f"Kerry met Lavrov. {POISON}"})
-    poison_id = submit_article(fault_store, fault_queue, poison)[0].id
-    healthy += submit(fault_store, fault_queue, 20)
+    poison_id = submit_article(fault_store, fault_bus, fault_queue, poison)[0].id
+    healthy += submit(fault_store, fault_bus, fault_queue, 20)
 
     everything = [*healthy, poison_id]
     wait_until(lambda: finished(fault_store, everything), timeout=120, interval=0.2, what="done")
@@ -78,7 +85,7 @@ def test_poison_article_is_dead_lettered_after_max_attempts_while_others_are_enr
     assert dead.attempts == 3
     assert dead.error is not None and dead.error.startswith("gave up after 3 attempts")
     assert_enriched_once(fault_store, healthy)
-    recorded = fault_store.metrics_snapshot()
+    recorded = fault_bus.metrics_snapshot()
     assert recorded[metrics.DEAD_LETTERS] == 1
     assert recorded[metrics.TASK_RETRIES] >= 2
     assert worker.process.poll() is None  # the worker survived its pool children's deaths
