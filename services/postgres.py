@@ -75,6 +75,9 @@ class EmbeddedPostgres:
 
     def initialise(self) -> None:
         """Create the cluster on first use; an existing one is kept (data survives restarts)."""
+        if self._user is not None and self.data_dir.exists():
+            # Again at every start: something (a tmp cleaner, pytest) may have tightened a parent.
+            _let_traverse(self.data_dir)
         if (self.data_dir / "PG_VERSION").exists():
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""`gazette up` as a user runs it: embedded Redis, API, workers; the seed article end to end."""
+"""`gazette up` as a user runs it: embedded PostgreSQL and Redis, API, workers; the seed
+article end to end."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def test_seed_article_end_to_end(stack: RunningStack) -> None:
 def test_ingest_command_queues_files_into_the_running_stack(
     stack: RunningStack, tmp_path: Path
 ) -> None:
-    # No GAZETTE_REDIS_URL: the command finds the embedded Redis the running stack announced.
+    # No GAZETTE_REDIS_URL nor GAZETTE_DATABASE_URL: the command finds the embedded servers the
+    # running stack announced.
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
         '{"title": "Merkel visits Paris", "text": "Angela Merkel met Emmanuel Macron in Paris '
@@ -81,13 +83,26 @@ def test_ingest_command_queues_files_into_the_running_stack(
 def test_sigterm_stops_every_process(tmp_path: Path) -> None:
     with gazette_stack(tmp_path) as up:
         children = up.child_pids()
-        assert len(children) == 4  # redis, enrich, ingest, api
+        assert len(children) == 5  # redis, postgres, enrich, ingest, api
         up.process.send_signal(signal.SIGTERM)
         assert up.process.wait(timeout=30) == 0
         assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
-        assert not (up.data_dir / "redis.url").exists()  # no stale pointer left behind
+        # No stale pointer left behind.
+        assert not (up.data_dir / "redis.url").exists()
+        assert not (up.data_dir / "postgres.url").exists()
         with pytest.raises(httpx.ConnectError):
             up.api.get("/healthz")
+
+
+def test_the_archive_is_kept_across_restarts(tmp_path: Path) -> None:
+    body = {"title": "Kept", "text": "Angela Merkel met Emmanuel Macron in Paris on Monday."}
+    with gazette_stack(tmp_path, GAZETTE_ENRICH_CONCURRENCY="1") as up:
+        location = up.api.post("/articles", json=body).headers["location"]
+        before = wait_enriched(up, location)
+    assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
+    with gazette_stack(tmp_path, GAZETTE_ENRICH_CONCURRENCY="1") as again:
+        assert again.api.get(location).json() == before
+        assert again.api.post("/articles", json=body).json()["id"] == before["id"]
 
 
 def _gazette() -> list[str]:
