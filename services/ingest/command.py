@@ -21,8 +21,11 @@ BATCH = 500
 
 def ingest_paths(settings: Settings, paths: Iterable[Path]) -> int:
     """Queue every article found; print `id status origin` per article. Exit 1 on any error."""
+    # Both checked before anything connects.
+    settings.require_database_url()
+    redis_url = settings.require_redis_url()
     store = Store.from_settings(settings, max_size=1)
-    bus = Bus.from_url(settings.require_redis_url())
+    bus = Bus.from_url(redis_url)
     queue = EnrichQueue(create_celery_app(settings))
     failures = 0
     try:

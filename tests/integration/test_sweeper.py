@@ -112,3 +112,22 @@ def test_claim_skips_enriched_and_failed_articles_and_counts_attempts(
     assert store.claim_for_enrichment(article_id, max_attempts=2) == "failed"
     assert store.count_by_status()[ArticleStatus.FAILED] == 1
     assert store.claim_for_enrichment("0000000000000000", max_attempts=2) == "missing"
+
+
+def test_retention_runs_from_the_sweeper_once_per_period_across_instances(
+    keyed: tuple[Store, Bus],
+) -> None:
+    store, bus = keyed
+    old, recent = save(store, 6), save(store, 7)
+    with psycopg.connect(store.database.pool.conninfo, autocommit=True) as conn:
+        conn.execute("UPDATE articles SET created_at = now() - interval '40 days' WHERE id = %s",
+                     (old,))  # fmt: skip
+    queue = RecordingQueue()
+    first = Sweeper(store, bus, queue, "a", 60.0, 30.0, retention_days=30)  # type: ignore[arg-type]
+    second = Sweeper(store, bus, queue, "b", 60.0, 30.0, retention_days=30)  # type: ignore[arg-type]
+    assert first.prune() == 1
+    assert second.prune() == 0  # this period's turn is taken
+    assert store.count_by_status()[ArticleStatus.QUEUED] == 1
+    assert store.article_status(recent) is ArticleStatus.QUEUED
+    unlimited = Sweeper(store, bus, queue, "c", 60.0, 30.0)  # type: ignore[arg-type]
+    assert unlimited.prune() == 0
