@@ -31,6 +31,21 @@ def _aware(value: datetime) -> datetime:
 
 
 Timestamp = Annotated[datetime, BeforeValidator(_to_utc), AfterValidator(_aware)]
+
+
+def _storable(value: str) -> str:
+    """Text the archive can keep exactly: valid Unicode (no lone surrogate) without NUL, which
+    PostgreSQL's text type cannot hold."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (a lone surrogate was found)") from None
+    return value
+
+
+StorableText = AfterValidator(_storable)
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 
@@ -78,10 +93,10 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=False, extra="forbid")
 
-    title: Annotated[str, Field(min_length=1, max_length=1_000)]
-    text: Annotated[str, Field(min_length=1, max_length=1_000_000)]
-    url: Annotated[str, Field(max_length=4_096)] | None = None
-    source: Annotated[str, Field(max_length=200)] | None = None
+    title: Annotated[str, Field(min_length=1, max_length=1_000), StorableText]
+    text: Annotated[str, Field(min_length=1, max_length=1_000_000), StorableText]
+    url: Annotated[str, Field(max_length=4_096), StorableText] | None = None
+    source: Annotated[str, Field(max_length=200), StorableText] | None = None
     published_at: Timestamp | None = None
 
 
@@ -138,11 +153,13 @@ class FeedIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str, Field(min_length=1, max_length=4_096), AfterValidator(_http_url)]
+    url: Annotated[
+        str, Field(min_length=1, max_length=4_096), StorableText, AfterValidator(_http_url)
+    ]
     interval_seconds: (
         Annotated[int, Field(ge=FEED_MIN_INTERVAL_SECONDS, le=FEED_MAX_INTERVAL_SECONDS)] | None
     ) = None
-    source: Annotated[str, Field(max_length=200)] | None = None
+    source: Annotated[str, Field(max_length=200), StorableText] | None = None
 
 
 class Feed(BaseModel):

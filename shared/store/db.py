@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
-from shared.errors import StoreUnavailable
+from shared.errors import InvalidQuery, StoreUnavailable
 from shared.settings import Settings
 
 # A connection attempt gives up after this many seconds, so that a dead server is noticed fast.
@@ -27,6 +27,11 @@ AsyncConnection = psycopg.AsyncConnection[DictRow]
 
 def _kwargs() -> dict[str, Any]:
     return {"row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
+def _invalid(exc: Exception) -> InvalidQuery:
+    # A value PostgreSQL cannot hold (a NUL character, a lone surrogate) in a query parameter.
+    return InvalidQuery(f"The request holds a value the archive cannot hold: {exc}")
 
 
 def _unavailable(exc: Exception) -> StoreUnavailable:
@@ -66,6 +71,8 @@ class Database:
                 yield conn
         except UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
+        except (psycopg.DataError, UnicodeEncodeError) as exc:
+            raise _invalid(exc) from exc
 
     def ping(self) -> bool:
         try:
@@ -112,6 +119,8 @@ class AsyncDatabase:
                 yield conn
         except UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
+        except (psycopg.DataError, UnicodeEncodeError) as exc:
+            raise _invalid(exc) from exc
 
     async def ping(self) -> bool:
         try:

@@ -26,3 +26,12 @@ def test_a_bare_date_is_midnight_utc_and_a_naive_time_is_utc() -> None:
 def test_invalid_submissions_are_refused(body: dict[str, str]) -> None:
     with pytest.raises(ValidationError):
         ArticleIn.model_validate(body)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"text": "nul \x00 inside"}, {"title": "lone \udb02 surrogate"}, {"source": "a\x00b"}],
+)
+def test_text_the_archive_cannot_keep_exactly_is_refused(fields: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        ArticleIn.model_validate({"title": "T", "text": "x", **fields})
