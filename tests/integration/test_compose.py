@@ -71,11 +71,12 @@ def test_flower_is_an_optional_profile_on_the_same_broker() -> None:
 
 @pytest.mark.parametrize("name", GAZETTE_SERVICES)
 def test_service_command_runs_and_passes_its_own_healthcheck(
-    name: str, redis_url: str, tmp_path: Path
+    name: str, redis_url: str, database_url: str, tmp_path: Path
 ) -> None:
     service = compose()["services"][name]
     env = gazette_env(
         GAZETTE_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/2",  # a db no other worker uses
+        GAZETTE_DATABASE_URL=database_url,
         GAZETTE_API_PORT=str(free_port()),
         GAZETTE_INBOX_DIR=str(tmp_path / "inbox"),
         GAZETTE_ENRICH_CONCURRENCY="1",
