@@ -77,15 +77,16 @@ class Bus:
     def count_event(self, counter: str, amount: int = 1) -> None:
         self._redis.hincrby(self._keys.metrics, counter, amount)
 
-    def observe(self, observations: Mapping[str, float]) -> None:
-        """Record histogram observations (seconds) for /metrics, in one round trip."""
-        if not observations:
-            return
+    def observe(self, *observations: Mapping[str, float]) -> None:
+        """Record histogram observations (seconds; one mapping per article) for /metrics, in
+        one round trip."""
         pipe = self._redis.pipeline(transaction=True)
-        for histogram, seconds in observations.items():
-            for field, amount in observation_fields(histogram, seconds).items():
-                pipe.hincrbyfloat(self._keys.metrics, field, amount)
-        pipe.execute()
+        for observed in observations:
+            for histogram, seconds in observed.items():
+                for field, amount in observation_fields(histogram, seconds).items():
+                    pipe.hincrbyfloat(self._keys.metrics, field, amount)
+        if len(pipe):
+            pipe.execute()
 
     def metrics_snapshot(self) -> dict[str, float]:
         """The counters and histogram buckets the workers recorded."""
@@ -94,6 +95,10 @@ class Bus:
 
     # -- events -------------------------------------------------------------------------------
 
-    def announce_enriched(self, summary: ArticleSummary) -> None:
-        """Publish an enriched article's summary on the events channel (fire and forget)."""
-        self._redis.publish(self._keys.enriched_events, summary.model_dump_json())
+    def announce_enriched(self, *summaries: ArticleSummary) -> None:
+        """Publish enriched articles' summaries on the events channel (fire and forget)."""
+        pipe = self._redis.pipeline(transaction=False)
+        for summary in summaries:
+            pipe.publish(self._keys.enriched_events, summary.model_dump_json())
+        if len(pipe):
+            pipe.execute()

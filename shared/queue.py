@@ -14,6 +14,11 @@ from shared.settings import Settings
 
 ENRICH_QUEUE = "enrich"
 ENRICH_TASK = "gazette.enrich_article"
+# Several articles in one task: one `nlp.pipe` and one transaction for all of them.
+ENRICH_BATCH_TASK = "gazette.enrich_articles"
+# Articles per batch task: enough to spread the fixed cost of a task, few enough that a batch
+# stays a fraction of a second of work.
+ENRICH_BATCH_SIZE = 8
 
 # The ordering that keeps one task on one worker at a time:
 #   enrichment (tens of ms) << soft limit < hard limit < sweeper's stale age < visibility timeout.
@@ -51,7 +56,10 @@ def create_celery_app(settings: Settings) -> Celery:
         accept_content=["json"],
         task_default_queue=ENRICH_QUEUE,
         task_queues=[Queue(ENRICH_QUEUE)],
-        task_routes={ENRICH_TASK: {"queue": ENRICH_QUEUE}},
+        task_routes={
+            ENRICH_TASK: {"queue": ENRICH_QUEUE},
+            ENRICH_BATCH_TASK: {"queue": ENRICH_QUEUE},
+        },
         # Acknowledge after the work is stored; a worker process that dies mid-task hands it
         # back (reject + requeue), and the article's attempt counter ends a crash loop.
         task_acks_late=True,
@@ -91,10 +99,20 @@ class EnrichQueue:
 
     def enqueue(self, article_id: str) -> None:
         """Publish one enrich task; raises QueueUnavailable when the broker cannot take it."""
+        self._send(ENRICH_TASK, article_id)
+
+    def enqueue_many(self, article_ids: list[str]) -> None:
+        """Publish one task for several articles (a single id goes as an ordinary task)."""
+        if len(article_ids) == 1:
+            self._send(ENRICH_TASK, article_ids[0])
+        elif article_ids:
+            self._send(ENRICH_BATCH_TASK, article_ids)
+
+    def _send(self, task: str, argument: str | list[str]) -> None:
         try:
-            self._app.send_task(ENRICH_TASK, args=[article_id], queue=ENRICH_QUEUE)
+            self._app.send_task(task, args=[argument], queue=ENRICH_QUEUE)
         except (OperationalError, redis.RedisError, OSError) as exc:
-            log.warning("could not queue article: %s", exc, extra={"article_id": article_id})
+            log.warning("could not queue: %s", exc, extra={"article_id": str(argument)})
             raise QueueUnavailable(
                 "The enrichment queue does not answer; try again shortly."
             ) from exc

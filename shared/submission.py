@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from shared.bus import Bus
 from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
-from shared.queue import EnrichQueue
+from shared.queue import ENRICH_BATCH_SIZE, EnrichQueue
 from shared.store import Store
 from shared.urls import canonicalize
 
@@ -32,13 +32,16 @@ def submit_article(
 def submit_articles(
     store: Store, bus: Bus, queue: EnrichQueue, batch: Sequence[ArticleIn]
 ) -> list[tuple[Accepted, bool]]:
-    """`submit_article` for a batch, stored in one transaction (one round trip for the lot)."""
+    """`submit_article` for a batch, stored in one transaction (one round trip for the lot) and
+    queued a few articles per task."""
     ensure_room(bus, queue)
     saved = store.save_articles([with_canonical_url(article) for article in batch])
+    created = [article_id for article_id, new in saved if new]
+    for first in range(0, len(created), ENRICH_BATCH_SIZE):
+        send_many(queue, created[first : first + ENRICH_BATCH_SIZE])
     answers = []
-    for article_id, created in saved:
-        if created:
-            send(queue, article_id)
+    for article_id, new in saved:
+        if new:
             answers.append((Accepted(id=article_id, status=ArticleStatus.QUEUED), True))
         else:
             status = store.article_status(article_id)
@@ -71,6 +74,14 @@ def ensure_room(bus: Bus, queue: EnrichQueue) -> None:
     depth = bus.queue_depth(queue.name)
     if depth >= queue.max_depth:
         raise QueueFull(depth, queue.max_depth, QUEUE_FULL_RETRY_AFTER_SECONDS)
+
+
+def send_many(queue: EnrichQueue, article_ids: list[str]) -> None:
+    """Queue stored articles in one task; a broker failure leaves them to the sweeper."""
+    try:
+        queue.enqueue_many(article_ids)
+    except QueueUnavailable:
+        log.warning("stored but not queued; the sweeper will queue %d", len(article_ids))
 
 
 def send(queue: EnrichQueue, article_id: str) -> None:

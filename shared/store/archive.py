@@ -78,6 +78,18 @@ class Store:
         with self.database.connection() as conn:
             return lifecycle.claim(conn, article_id, max_attempts)
 
+    def claim_many_for_enrichment(
+        self, article_ids: list[str], max_attempts: int
+    ) -> dict[str, tuple[str, int]]:
+        """Claim several articles in one statement: {id: ('run' | 'dead', attempts)}."""
+        with self.database.connection() as conn:
+            return lifecycle.claim_many(conn, article_ids, max_attempts)
+
+    def release_claims(self, article_ids: list[str]) -> None:
+        """Undo this delivery's claims: back to `queued`, the attempt not counted."""
+        with self.database.connection() as conn:
+            lifecycle.release(conn, article_ids)
+
     def mark_enriched(self, article_id: str, enrichment: Enrichment) -> ArticleSummary | None:
         """Store the enrichment and mark the article enriched, in one transaction; the
         article's summary (for the events stream), None when it is gone."""

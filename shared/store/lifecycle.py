@@ -30,6 +30,17 @@ WHERE id = %(id)s AND status IN ('queued', 'processing')
 RETURNING status, attempts
 """
 
+# The claim of several articles at once (a batch task): the same moves, one statement.
+CLAIM_MANY = CLAIM.replace("WHERE id = %(id)s", "WHERE id = ANY(%(ids)s)").replace(
+    "RETURNING status, attempts", "RETURNING id, status, attempts"
+)
+# Hand claimed articles back untouched, as if this delivery had not happened (a batch that is
+# split so that each article runs alone).
+RELEASE = """
+UPDATE articles SET status = 'queued', status_since = now(), attempts = greatest(attempts - 1, 0)
+WHERE id = ANY(%s) AND status = 'processing'
+"""
+
 # A claim that changed nothing: why not.
 CLAIM_REFUSED = {"enriched": "done", "failed": "failed"}
 
@@ -100,6 +111,24 @@ def claim(conn: Connection, article_id: str, max_attempts: int) -> str:
         return "missing"
     status: str = found["status"]
     return CLAIM_REFUSED.get(status, status)
+
+
+def claim_many(
+    conn: Connection, article_ids: list[str], max_attempts: int
+) -> dict[str, tuple[str, int]]:
+    """Claim each article as `claim` does; {id: ('run' | 'dead', attempts)} for those claimed
+    or dead-lettered now (the others are enriched, failed or gone: nothing to do)."""
+    error = f"gave up after {max_attempts} attempts: the worker died or timed out each time"
+    rows = conn.execute(
+        CLAIM_MANY, {"ids": article_ids, "max": max_attempts, "error": error}
+    ).fetchall()
+    return {
+        row["id"]: ("dead" if row["status"] == "failed" else "run", row["attempts"]) for row in rows
+    }
+
+
+def release(conn: Connection, article_ids: list[str]) -> None:
+    conn.execute(RELEASE, (article_ids,))
 
 
 def store_enrichment(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from spacy.language import Language
@@ -29,7 +30,16 @@ def enrich_or_die(
     return _real_enrich(nlp, title, text, published_at)
 
 
+def enrich_many_or_die(nlp: Language, sources: Iterable[pipeline.Source]) -> Iterator[Enrichment]:
+    sources = list(sources)
+    if any(POISON in source.text for source in sources):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_enrich_many(nlp, sources)
+
+
+_real_enrich_many = pipeline.enrich_many
 pipeline.enrich = enrich_or_die  # type: ignore[assignment]
+pipeline.enrich_many = enrich_many_or_die
 
 if __name__ == "__main__":
     from services.cli import main

@@ -11,7 +11,7 @@ from shared.bus import Bus
 from shared.models import ArticleStatus
 from shared.queue import EnrichQueue
 from shared.store import Store
-from shared.submission import submit_article
+from shared.submission import submit_article, submit_articles
 from tests.fault.conftest import Worker, dev_articles, finished
 from tests.fault.poisoned_worker import POISON
 from tests.polling import wait_until
@@ -89,3 +89,27 @@ def test_poison_article_is_dead_lettered_after_max_attempts_while_others_are_enr
     assert recorded[metrics.DEAD_LETTERS] == 1
     assert recorded[metrics.TASK_RETRIES] >= 2
     assert worker.process.poll() is None  # the worker survived its pool children's deaths
+
+
+def test_a_poison_article_in_a_batch_costs_only_its_own_attempts(
+    fault_store: Store,
+    fault_bus: Bus,
+    fault_queue: EnrichQueue,
+    start_worker: Callable[..., Worker],
+) -> None:
+    worker = start_worker("tests.fault.poisoned_worker")
+    worker.wait_ready(fault_bus)
+    poison = dev_articles(1)[0].model_copy(update={"text": f"Kerry met Lavrov. {POISON}"})
+    batch = [*dev_articles(4), poison, *dev_articles(3)]  # one batch task of eight
+    ids = [
+        accepted.id for accepted, _ in submit_articles(fault_store, fault_bus, fault_queue, batch)
+    ]
+    poison_id, healthy = ids[4], ids[:4] + ids[5:]
+    wait_until(lambda: finished(fault_store, ids), timeout=120, interval=0.2, what="done")
+
+    dead = fault_store.get_article(poison_id)
+    assert dead.status is ArticleStatus.FAILED and dead.attempts == 3
+    assert_enriched_once(fault_store, healthy)
+    # The killed batch cost each of them one delivery at most; none came near dead-lettering.
+    assert all(fault_store.get_article(i).attempts <= 2 for i in healthy)
+    assert fault_bus.metrics_snapshot()[metrics.DEAD_LETTERS] == 1

@@ -9,7 +9,7 @@ from shared.models import Article, ArticleIn, ArticleStatus
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
 from shared.store import Store
-from shared.submission import submit_article
+from shared.submission import submit_article, submit_articles
 from tests.polling import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("enrich_worker")]
@@ -51,5 +51,30 @@ def test_article_without_publication_date_gets_it_from_its_dateline(settings: Se
     article = wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
     assert article.published_at is not None
     assert article.published_at.date().isoformat() == "2016-09-23"
+    store.close()
+    bus.close()
+
+
+def test_a_batch_is_enriched_in_one_task_each_article_once(settings: Settings) -> None:
+    store = Store.from_url(settings.require_database_url())
+    bus = Bus.from_url(settings.require_redis_url())
+    queue = EnrichQueue(create_celery_app(settings))
+    run = uuid.uuid4().hex[:6]
+    text = "Angela Merkel met Emmanuel Macron on Monday."
+    batch = [
+        ArticleIn(title=f"Talks {n}", text=f"{text} {run}-{n}", published_at="2017-06-01")
+        for n in range(10)
+    ]
+    ids = [accepted.id for accepted, _ in submit_articles(store, bus, queue, batch)]
+
+    def all_enriched() -> list[Article] | None:
+        found = [enriched(store, i) for i in ids]
+        return None if None in found else [a for a in found if a is not None]
+
+    articles = wait_until(all_enriched, timeout=60, what="a batch enriched")
+    for article in articles:
+        assert article.status is ArticleStatus.ENRICHED and article.attempts == 1
+        assert {"Angela Merkel", "Emmanuel Macron"} <= {e.text for e in article.entities}
+        assert [d.value for d in article.dates if d.text == "Monday"] == ["2017-05-29"]
     store.close()
     bus.close()
