@@ -108,9 +108,10 @@ async def article_query(
         ),
     ] = None,
     sort: Annotated[
-        Sort,
+        Sort | None,
+        BeforeValidator(_blank_is_none),
         Query(description="`newest` first (default), or `relevance` to `q` (needs `q`)."),
-    ] = Sort.NEWEST,
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     cursor: Annotated[
         str | None,

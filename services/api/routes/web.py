@@ -21,7 +21,7 @@ from shared.store.query import ArticleSummary
 WEB = Path(__file__).resolve().parent.parent / "web"
 FORM_FIELDS = (
     "entity", "label", "source", "status", "q", "published_from", "published_to",
-    "mentions_date_from", "mentions_date_to", "limit", "cursor",
+    "mentions_date_from", "mentions_date_to", "sort", "limit", "cursor",
 )  # fmt: skip
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
