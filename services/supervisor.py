@@ -21,6 +21,9 @@ from shared.store.migrate import migrate
 # A child that dies is restarted, unless it keeps dying: then the stack stops with an error.
 MAX_RESTARTS = 5
 RESTART_WINDOW_SECONDS = 60.0
+# A child that exits again soon after a restart waits this much longer each time, so that what
+# it needs can come back (a killed PostgreSQL's backends exiting, a port being freed).
+RESTART_BACKOFF_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -196,6 +199,7 @@ class Supervisor:
                     )
                     return 1
                 print(f"gazette: {child.name} exited with code {code}; restarting", flush=True)
+                time.sleep(RESTART_BACKOFF_SECONDS * len(child.restarts))
                 child.restarts.append(now)
                 child.start()
             time.sleep(0.2)

@@ -19,6 +19,7 @@ from shared.heartbeat import Heartbeat
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
 from shared.store import FeedStore, Store
+from shared.store.migrate import migrate
 from shared.submission import submit_article
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def poll_due_feeds(
 def run_ingest_worker(settings: Settings) -> None:
     """Poll the inbox and the due feeds until SIGTERM or SIGINT."""
     bus = Bus.from_url(settings.require_redis_url())
+    migrate(settings.require_database_url())  # under an advisory lock, as every service does
     store = Store.from_settings(settings, max_size=2)
     feed_store = FeedStore(store.database)
     queue = EnrichQueue(create_celery_app(settings))
