@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from psycopg import errors
 
+from shared.errors import StoreUnavailable
 from shared.models import Article, ArticleIn, ArticleStatus, Enrichment
 from shared.settings import Settings
 from shared.store import articles, lifecycle, search
@@ -15,7 +16,8 @@ from shared.store.db import Database
 from shared.store.query import ArticleQuery, ArticleSummary, Cursor, EntityCount
 from shared.store.rows import entity_count_from_row, summary_from_row
 
-# Two enrichments sharing entities can still deadlock with a prune; the loser tries again.
+# Enrichments lock in id order, but a prune (or a future writer) may not: the loser of a
+# deadlock tries again.
 DEADLOCK_RETRIES = 3
 
 log = logging.getLogger(__name__)
@@ -102,9 +104,11 @@ class Store:
         for attempt in range(DEADLOCK_RETRIES):
             try:
                 with self.database.connection() as conn:
-                    return [lifecycle.store_enrichment(conn, a, e) for a, e in results]
-            except errors.DeadlockDetected:
-                if attempt == DEADLOCK_RETRIES - 1:
+                    return lifecycle.store_enrichments(conn, results)
+            except StoreUnavailable as exc:
+                if attempt == DEADLOCK_RETRIES - 1 or not isinstance(
+                    exc.__cause__, errors.DeadlockDetected
+                ):
                     raise
                 log.warning("deadlock storing enrichments; trying again")
         raise AssertionError("unreachable")

@@ -3,6 +3,7 @@ task, two sweepers, or a retry racing a worker leave one consistent state."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from shared.errors import ArticleNotFound, ArticleNotRetryable
@@ -131,11 +132,39 @@ def release(conn: Connection, article_ids: list[str]) -> None:
     conn.execute(RELEASE, (article_ids,))
 
 
-def store_enrichment(
+def store_enrichments(
+    conn: Connection, results: Sequence[tuple[str, Enrichment]]
+) -> list[ArticleSummary | None]:
+    """Replace the articles' enrichment rows, entity counts and statuses in the caller's
+    transaction; a summary per article, in order (None when it is gone).
+
+    Articles are locked in id order and the entity counts changed in one statement in id
+    order, so that transactions sharing articles or entities never wait on each other in a
+    cycle.
+    """
+    delta: dict[str, int] = {}
+    seen: dict[str, EntitySummary] = {}
+    stored: dict[str, ArticleSummary | None] = {}
+    for article_id, enrichment in sorted(results, key=lambda pair: pair[0]):
+        found = _store_one(conn, article_id, enrichment)
+        if found is None:
+            stored[article_id] = None
+            continue
+        summary, dropped, added = found
+        stored[article_id] = summary
+        for entity_id in dropped:
+            delta[entity_id] = delta.get(entity_id, 0) - 1
+        for entity in added:
+            delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
+            seen[entity.entity_id] = entity
+    _count_entities(conn, delta, seen)
+    return [stored[article_id] for article_id, _ in results]
+
+
+def _store_one(
     conn: Connection, article_id: str, enrichment: Enrichment
-) -> ArticleSummary | None:
-    """Replace the article's enrichment rows, entity counts and status in one transaction (the
-    caller's); None when the article is gone."""
+) -> tuple[ArticleSummary | None, list[str], list[EntitySummary]] | None:
+    """One article's rows and status; (summary, entity ids dropped, entities added)."""
     article = conn.execute(LOCK_FOR_ENRICHMENT, (article_id,)).fetchone()
     if article is None:
         return None
@@ -159,7 +188,6 @@ def store_enrichment(
             cur.executemany(ADD_MENTION, [(article_id, *m) for m in rows.mentions])
         if rows.day_ranges:
             cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
-    _count_entities(conn, dropped, rows.entities)
     params = {
         "id": article_id,
         "document": rows.document,
@@ -169,17 +197,15 @@ def store_enrichment(
         "published_offset": offset,
         "order_key": key,
     }
-    stored = conn.execute(STORE_ENRICHMENT, params).fetchone()
-    return summary_from_row(stored) if stored else None
+    row = conn.execute(STORE_ENRICHMENT, params).fetchone()
+    return (summary_from_row(row) if row else None), dropped, rows.entities
 
 
-def _count_entities(conn: Connection, dropped: list[str], added: list[EntitySummary]) -> None:
-    """Add one to the entities the article now mentions, take one from those it no longer does."""
-    delta: dict[str, int] = {entity: -1 for entity in dropped}
-    meta: dict[str, EntitySummary] = {}
-    for entity in added:
-        delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
-        meta[entity.entity_id] = entity
+def _count_entities(
+    conn: Connection, delta: dict[str, int], meta: dict[str, EntitySummary]
+) -> None:
+    """Apply the article-count changes: +1 per article now mentioning an entity, -1 per
+    article that no longer does."""
     changed = sorted(entity for entity, amount in delta.items() if amount)
     if not changed:
         return

@@ -18,6 +18,13 @@ SELECT id FROM articles WHERE created_at < %s
 ORDER BY created_at LIMIT %s
 FOR UPDATE SKIP LOCKED
 """
+# Entity rows locked in id order, as enrichments lock them, so that the two never deadlock.
+LOCK_ENTITIES = """
+SELECT id FROM entities
+WHERE id IN (SELECT entity_id FROM article_entities WHERE article_id = ANY(%s))
+ORDER BY id
+FOR UPDATE
+"""
 UNCOUNT = """
 UPDATE entities e SET articles = e.articles - gone.n
 FROM (SELECT entity_id, count(*) AS n FROM article_entities
@@ -32,6 +39,7 @@ def prune_batch(conn: Connection, cutoff: datetime, batch: int) -> int:
     """Delete up to `batch` articles accepted before `cutoff`; how many went."""
     ids = [row["id"] for row in conn.execute(PICK, (cutoff, batch)).fetchall()]
     if ids:
+        conn.execute(LOCK_ENTITIES, (ids,))
         conn.execute(UNCOUNT, (ids,))
         conn.execute(DELETE, (ids,))
     return len(ids)

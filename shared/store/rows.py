@@ -15,9 +15,11 @@ from shared.store.query import ArticleSummary, EntityCount, EntityRef
 from shared.store.terms import mentioned_spans, top_entities
 
 SUMMARY_COLUMNS = "id, title, url, source, published_at, published_offset, status, top_entities"
+# The enrichment comes as JSON text, spliced into the article's JSON and validated in one go:
+# several times faster than decoding it into dicts and validating those.
 ARTICLE_COLUMNS = (
-    "id, title, text, url, source, published_at, published_offset, status, enrichment, error, "
-    "attempts, created_at, enriched_at"
+    "id, title, text, url, source, published_at, published_offset, status, "
+    "enrichment::text AS enrichment, error, attempts, created_at, enriched_at"
 )
 
 
@@ -38,23 +40,27 @@ def with_offset(moment: datetime | None, offset: int | None) -> datetime | None:
 
 
 def article_from_row(row: dict[str, Any]) -> Article:
-    enrichment = row["enrichment"] or {}
-    return Article(
-        id=row["id"],
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        source=row["source"],
-        published_at=with_offset(row["published_at"], row["published_offset"]),
-        status=row["status"],
-        entities=enrichment.get("entities", []),
-        dates=enrichment.get("dates", []),
-        entity_summary=enrichment.get("entity_summary", []),
-        error=row["error"] or None,
-        attempts=row["attempts"],
-        created_at=row["created_at"].astimezone(UTC),
-        enriched_at=row["enriched_at"].astimezone(UTC) if row["enriched_at"] else None,
-    )
+    published = with_offset(row["published_at"], row["published_offset"])
+    enriched = row["enriched_at"]
+    scalars = {
+        "id": row["id"],
+        "title": row["title"],
+        "text": row["text"],
+        "url": row["url"],
+        "source": row["source"],
+        "published_at": published.isoformat() if published else None,
+        "status": row["status"],
+        "error": row["error"] or None,
+        "attempts": row["attempts"],
+        "created_at": row["created_at"].astimezone(UTC).isoformat(),
+        "enriched_at": enriched.astimezone(UTC).isoformat() if enriched else None,
+    }
+    encoded = json.dumps(scalars, ensure_ascii=False)
+    document: str | None = row["enrichment"]
+    if document and document != "{}":
+        # Both are JSON objects: their members side by side make one object.
+        encoded = encoded[:-1] + "," + document[1:]
+    return Article.model_validate_json(encoded)
 
 
 def summary_from_row(row: dict[str, Any]) -> ArticleSummary:

@@ -33,54 +33,91 @@ LIMIT %(limit)s
 
 def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
     """One page (plus one row, to know whether more follow) of summaries matching `query`."""
-    where: list[str] = []
     params: dict[str, Any] = {"limit": query.limit + 1}
+    if query.text and query.text.strip():
+        params["q"] = query.text
+    if query.cursor is not None:
+        params["after_key"] = query.cursor.score
+        params["after_id"] = query.cursor.article_id
+    columns = _prefixed(SUMMARY_COLUMNS)
+    if query.filters_entity and not query.by_relevance:
+        return _by_entity(query, params, columns), params
+    where = _conditions(query, params, "a", "a.order_key", "a.id")
+    key = "a.order_key"
+    if query.by_relevance:
+        key = f"ts_rank(a.search, websearch_to_tsquery('{TEXT_CONFIG}', %(q)s))::float8"
+        if query.cursor is not None:
+            where.append(f"({key}, a.id) < (%(after_key)s, %(after_id)s)")
     if query.filters_entity:
         params["entity_ids"] = list(query.entity_ids)
         params["entity_keys"] = list(query.entity_keys)
-        # Driven by the (entity_id, order_key) index: each entity's newest articles first.
         where.append(
             "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
             f"(SELECT id FROM entities WHERE {ENTITY_MATCH}))"
         )
+    return (
+        f"SELECT {columns}, {key} AS sort_key FROM articles a"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
+    ), params
+
+
+def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
+    """Articles with any of the entities a name stands for, newest first: for each entity, a
+    walk down its (entity_id, order_key) index keeping the articles that pass the other
+    filters, a page's worth each; the page is the newest of those. Cost grows with the page
+    and the entity, not with the archive."""
+    params["entity_ids"] = list(query.entity_ids)
+    params["entity_keys"] = list(query.entity_keys)
+    inner = ["ae.entity_id = e.id", *_conditions(query, params, "a2", "ae.order_key",
+                                                 "ae.article_id")]  # fmt: skip
+    hits = (
+        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) e, "
+        "LATERAL (SELECT ae.article_id FROM article_entities ae "
+        "JOIN articles a2 ON a2.id = ae.article_id "
+        f"WHERE {' AND '.join(inner)} "
+        "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"
+    )
+    return (
+        f"SELECT {columns}, a.order_key AS sort_key FROM articles a WHERE a.id IN ({hits}) "
+        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
+    )
+
+
+def _conditions(
+    query: ArticleQuery, params: dict[str, Any], table: str, key: str, article_id: str
+) -> list[str]:
+    """The filters other than the entity, on the articles table under the alias `table`;
+    the publication bounds and the cursor on `key` and `article_id` (the order key and id of
+    whichever index drives the walk)."""
+    where: list[str] = []
     if query.label:
         params["label"] = [query.label.strip().upper()]
-        where.append("a.labels @> %(label)s::text[]")
+        where.append(f"{table}.labels @> %(label)s::text[]")
     if query.source:
         params["source"] = normal_source(query.source)
-        where.append("a.source_key = %(source)s")
+        where.append(f"{table}.source_key = %(source)s")
     if query.status is not None:
         params["status"] = query.status.value
-        where.append("a.status = %(status)s")
-    if query.text and query.text.strip():
-        params["q"] = query.text
-        where.append(f"a.search @@ websearch_to_tsquery('{TEXT_CONFIG}', %(q)s)")
+        where.append(f"{table}.status = %(status)s")
+    if "q" in params:
+        where.append(f"{table}.search @@ websearch_to_tsquery('{TEXT_CONFIG}', %(q)s)")
     if query.published_from is not None:
         params["low"] = bound_score(query.published_from)
-        where.append("a.order_key >= %(low)s")
+        where.append(f"{key} >= %(low)s")
     if query.published_before is not None:
         params["high"] = bound_score(query.published_before)
-        where.append("a.order_key < %(high)s")
+        where.append(f"{key} < %(high)s")
     if query.mentions_from or query.mentions_to:
         params["days_from"] = query.mentions_from
         params["days_to"] = query.mentions_to
         where.append(
-            "EXISTS (SELECT 1 FROM mentioned_dates m WHERE m.article_id = a.id "
+            f"EXISTS (SELECT 1 FROM mentioned_dates m WHERE m.article_id = {table}.id "
             "AND m.days && daterange(%(days_from)s::date, %(days_to)s::date, '[]'))"
         )
-    key = "a.order_key"
-    if query.by_relevance:
-        key = f"ts_rank(a.search, websearch_to_tsquery('{TEXT_CONFIG}', %(q)s))::float8"
-    if query.cursor is not None:
-        params["after_key"] = query.cursor.score
-        params["after_id"] = query.cursor.article_id
-        where.append(f"({key}, a.id) < (%(after_key)s, %(after_id)s)")
-    sql = (
-        f"SELECT {_prefixed(SUMMARY_COLUMNS)}, {key} AS sort_key FROM articles a"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
-    )
-    return sql, params
+    if query.cursor is not None and not query.by_relevance:
+        where.append(f"({key}, {article_id}) < (%(after_key)s, %(after_id)s)")
+    return where
 
 
 def page_cursor(rows: list[dict[str, Any]], limit: int) -> Cursor | None:
