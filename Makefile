@@ -48,6 +48,8 @@ bench: setup
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.query
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.backfill
+	$(BIN)/python -m bench.redis_memory
 	$(BIN)/python -m bench.feed_parse
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
