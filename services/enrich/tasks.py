@@ -67,15 +67,15 @@ def _enrich(article_id: str) -> None:
     max_attempts = get_settings().max_attempts
     # Counted before the work, so that a task that kills its worker every time still ends:
     # past `max_attempts` deliveries the claim dead-letters the article as failed.
-    claim = store.claim_for_enrichment(article_id, max_attempts)
-    if claim == "dead":
+    claimed, dead = store.claim_articles([article_id], max_attempts)
+    if dead:
         bus.count_event(DEAD_LETTERS)
         log.error("dead-lettered after %d attempts", max_attempts)
         return
-    if claim != "run":
-        log.info("nothing to do: article is %s", claim)
+    if not claimed:
+        log.info("nothing to do: the article is enriched, failed or gone")
         return
-    article = store.get_article(article_id)
+    article = claimed[0]
     if article.attempts > 1:
         bus.count_event(TASK_RETRIES)
     started = time.perf_counter()
@@ -93,19 +93,17 @@ def _enrich(article_id: str) -> None:
 def _enrich_batch(article_ids: list[str], queue: EnrichQueue) -> None:
     store, bus = worker_store(), worker_bus()
     max_attempts = get_settings().max_attempts
-    claims = store.claim_many_for_enrichment(article_ids, max_attempts)
-    dead = [i for i, (outcome, _) in claims.items() if outcome == "dead"]
+    articles, dead = store.claim_articles(article_ids, max_attempts)
     if dead:
         bus.count_event(DEAD_LETTERS, len(dead))
         log.error("dead-lettered %d article(s) after %d attempts", len(dead), max_attempts)
-    running = [i for i in article_ids if claims.get(i, ("", 0))[0] == "run"]
-    if len(running) > 1 and any(claims[i][1] > 1 for i in running):
+    if len(articles) > 1 and any(a.attempts > 1 for a in articles):
+        running = [a.id for a in articles]
         store.release_claims(running)
         for article_id in running:
             queue.enqueue(article_id)
         log.warning("a batch delivered again: its %d article(s) re-queued one by one", len(running))
         return
-    articles = store.get_articles(running)
     retried = sum(1 for a in articles if a.attempts > 1)
     if retried:
         bus.count_event(TASK_RETRIES, retried)

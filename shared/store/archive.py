@@ -80,12 +80,12 @@ class Store:
         with self.database.connection() as conn:
             return lifecycle.claim(conn, article_id, max_attempts)
 
-    def claim_many_for_enrichment(
+    def claim_articles(
         self, article_ids: list[str], max_attempts: int
-    ) -> dict[str, tuple[str, int]]:
-        """Claim several articles in one statement: {id: ('run' | 'dead', attempts)}."""
+    ) -> tuple[list[Article], list[str]]:
+        """Claim articles for a task in one statement: (those to run, the ids dead-lettered)."""
         with self.database.connection() as conn:
-            return lifecycle.claim_many(conn, article_ids, max_attempts)
+            return lifecycle.claim_articles(conn, article_ids, max_attempts)
 
     def release_claims(self, article_ids: list[str]) -> None:
         """Undo this delivery's claims: back to `queued`, the attempt not counted."""

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shared.errors import ArticleNotFound, ArticleNotRetryable
-from shared.models import Enrichment, EntitySummary
+from shared.models import Article, Enrichment, EntitySummary
 from shared.store.db import Connection
 from shared.store.query import ArticleSummary
 from shared.store.rows import (
+    ARTICLE_COLUMNS,
     SUMMARY_COLUMNS,
+    article_from_row,
     enrichment_rows,
     lookup_keys,
     summary_from_row,
@@ -31,9 +33,10 @@ WHERE id = %(id)s AND status IN ('queued', 'processing')
 RETURNING status, attempts
 """
 
-# The claim of several articles at once (a batch task): the same moves, one statement.
+# The claim a task makes: the same moves for one article or several, one statement that also
+# answers the claimed articles themselves (no second round trip to read them).
 CLAIM_MANY = CLAIM.replace("WHERE id = %(id)s", "WHERE id = ANY(%(ids)s)").replace(
-    "RETURNING status, attempts", "RETURNING id, status, attempts"
+    "RETURNING status, attempts", f"RETURNING {ARTICLE_COLUMNS}"
 )
 # Hand claimed articles back untouched, as if this delivery had not happened (a batch that is
 # split so that each article runs alone).
@@ -114,18 +117,18 @@ def claim(conn: Connection, article_id: str, max_attempts: int) -> str:
     return CLAIM_REFUSED.get(status, status)
 
 
-def claim_many(
+def claim_articles(
     conn: Connection, article_ids: list[str], max_attempts: int
-) -> dict[str, tuple[str, int]]:
-    """Claim each article as `claim` does; {id: ('run' | 'dead', attempts)} for those claimed
-    or dead-lettered now (the others are enriched, failed or gone: nothing to do)."""
+) -> tuple[list[Article], list[str]]:
+    """Claim each article as `claim` does: (the articles to run, in the order asked; the ids
+    dead-lettered now). The others are enriched, failed or gone: nothing to do."""
     error = f"gave up after {max_attempts} attempts: the worker died or timed out each time"
     rows = conn.execute(
         CLAIM_MANY, {"ids": article_ids, "max": max_attempts, "error": error}
     ).fetchall()
-    return {
-        row["id"]: ("dead" if row["status"] == "failed" else "run", row["attempts"]) for row in rows
-    }
+    dead = [row["id"] for row in rows if row["status"] == "failed"]
+    running = {row["id"]: row for row in rows if row["status"] != "failed"}
+    return [article_from_row(running[i]) for i in article_ids if i in running], dead
 
 
 def release(conn: Connection, article_ids: list[str]) -> None:
