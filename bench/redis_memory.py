@@ -86,7 +86,9 @@ def main() -> None:
 
             def enriched() -> bool:
                 with psycopg.connect(database) as conn:
-                    row = conn.execute("SELECT count(*) FROM articles WHERE status = 'enriched'")
+                    row = conn.execute(
+                        "SELECT count(*) FROM article_status WHERE status = 'enriched'"
+                    )
                     return int(row.fetchone()[0]) >= len(bodies)  # type: ignore[index]
 
             wait_for(enriched, f"{len(bodies)} enriched articles", 3600)

@@ -124,8 +124,8 @@ def test_redis_url() -> Iterator[str]:
 
 # Every archive table; emptied between tests that want a clean archive.
 ARCHIVE_TABLES = (
-    "articles, entities, article_entities, mentions, mentioned_dates, feeds, feed_articles, "
-    "feed_entries_seen"
+    "articles, article_status, enrichments, entities, article_entities, mentions, "
+    "mentioned_dates, feeds, feed_articles, feed_entries_seen"
 )
 
 

@@ -10,19 +10,22 @@ from shared.errors import ArticleNotFound
 from shared.identity import article_id, content_digest, url_digest
 from shared.models import Article, ArticleIn, ArticleStatus
 from shared.store.db import Connection
-from shared.store.rows import ARTICLE_COLUMNS, article_from_row, utc_offset
+from shared.store.rows import ARTICLE_COLUMNS, ARTICLE_FROM, article_from_row, utc_offset
 from shared.store.terms import normal_source, order_score
 
 # ON CONFLICT without a target: a clash on the id, the URL digest or the content digest all
 # mean "known already", and a racing insert of the same story waits for the first to commit.
 INSERT = """
-INSERT INTO articles (id, title, text, url, source, source_key, published_at, published_offset,
-                      created_at, status_since, url_digest, content_digest, order_key)
-VALUES (%(id)s, %(title)s, %(text)s, %(url)s, %(source)s, %(source_key)s, %(published_at)s,
-        %(published_offset)s, %(now)s, %(now)s, %(url_digest)s, %(content_digest)s,
-        %(order_key)s)
-ON CONFLICT DO NOTHING
-RETURNING id
+WITH new AS (
+    INSERT INTO articles (id, title, text, url, source, source_key, published_at,
+                          published_offset, created_at, url_digest, content_digest, order_key)
+    VALUES (%(id)s, %(title)s, %(text)s, %(url)s, %(source)s, %(source_key)s, %(published_at)s,
+            %(published_offset)s, %(now)s, %(url_digest)s, %(content_digest)s, %(order_key)s)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO article_status (article_id, status_since) SELECT id, %(now)s FROM new
+RETURNING article_id
 """
 
 # Which known article a duplicate is: by URL first (an edited story keeps its id), then words.
@@ -34,10 +37,10 @@ SELECT id FROM (
 ) AS known ORDER BY rank LIMIT 1
 """
 
-SELECT_ONE = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = %s"
-SELECT_MANY = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY(%s)"
-SELECT_STATUS = "SELECT status FROM articles WHERE id = %s"
-COUNT_BY_STATUS = "SELECT status, count(*) AS n FROM articles GROUP BY status"
+SELECT_ONE = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM} WHERE a.id = %s"
+SELECT_MANY = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM} WHERE a.id = ANY(%s)"
+SELECT_STATUS = "SELECT status FROM article_status WHERE article_id = %s"
+COUNT_BY_STATUS = "SELECT status, count(*) AS n FROM article_status GROUP BY status"
 
 
 def insert_params(submitted: ArticleIn, now: datetime) -> dict[str, Any]:

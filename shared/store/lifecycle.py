@@ -7,48 +7,64 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shared.errors import ArticleNotFound, ArticleNotRetryable
-from shared.models import Article, Enrichment, EntitySummary
+from shared.models import Article, ArticleStatus, Enrichment, EntitySummary
 from shared.store.db import Connection
 from shared.store.query import ArticleSummary
 from shared.store.rows import (
     ARTICLE_COLUMNS,
-    SUMMARY_COLUMNS,
     article_from_row,
     enrichment_rows,
     lookup_keys,
-    summary_from_row,
     utc_offset,
+    with_offset,
 )
 from shared.store.terms import order_score
 
 # Counts a delivery and marks the article processing, or dead-letters it when the deliveries
 # ran out. The right-hand sides see the row as it was, so `attempts` is the count before.
-CLAIM = """
-UPDATE articles SET
-    attempts = attempts + (attempts < %(max)s)::int,
-    status = CASE WHEN attempts >= %(max)s THEN 'failed' ELSE 'processing' END,
-    error = CASE WHEN attempts >= %(max)s THEN %(error)s ELSE error END,
+_CLAIM_MOVES = """
+UPDATE article_status AS s SET
+    attempts = s.attempts + (s.attempts < %(max)s)::int,
+    status = CASE WHEN s.attempts >= %(max)s THEN 'failed' ELSE 'processing' END,
+    error = CASE WHEN s.attempts >= %(max)s THEN %(error)s ELSE s.error END,
     status_since = now()
-WHERE id = %(id)s AND status IN ('queued', 'processing')
-RETURNING status, attempts
 """
-
+CLAIM = (
+    _CLAIM_MOVES
+    + """
+WHERE s.article_id = %(id)s AND s.status IN ('queued', 'processing')
+RETURNING s.status, s.attempts
+"""
+)
 # The claim a task makes: the same moves for one article or several, one statement that also
 # answers the claimed articles themselves (no second round trip to read them).
-CLAIM_MANY = CLAIM.replace("WHERE id = %(id)s", "WHERE id = ANY(%(ids)s)").replace(
-    "RETURNING status, attempts", f"RETURNING {ARTICLE_COLUMNS}"
+CLAIM_MANY = (
+    _CLAIM_MOVES
+    + f"""
+FROM articles a LEFT JOIN enrichments e ON e.article_id = a.id
+WHERE s.article_id = ANY(%(ids)s) AND a.id = s.article_id
+  AND s.status IN ('queued', 'processing')
+RETURNING {ARTICLE_COLUMNS}
+"""
 )
 # Hand claimed articles back untouched, as if this delivery had not happened (a batch that is
 # split so that each article runs alone).
 RELEASE = """
-UPDATE articles SET status = 'queued', status_since = now(), attempts = greatest(attempts - 1, 0)
-WHERE id = ANY(%s) AND status = 'processing'
+UPDATE article_status
+SET status = 'queued', status_since = now(), attempts = greatest(attempts - 1, 0)
+WHERE article_id = ANY(%s) AND status = 'processing'
 """
 
 # A claim that changed nothing: why not.
 CLAIM_REFUSED = {"enriched": "done", "failed": "failed"}
 
-LOCK_FOR_ENRICHMENT = "SELECT published_at, created_at FROM articles WHERE id = %s FOR UPDATE"
+# The status row is the lock: the article's own row is never rewritten by an enrichment.
+LOCK_FOR_ENRICHMENT = """
+SELECT a.title, a.url, a.source, a.published_at, a.published_offset, a.created_at
+FROM articles a JOIN article_status s ON s.article_id = a.id
+WHERE a.id = %s
+FOR UPDATE OF s
+"""
 DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = %s RETURNING entity_id"
 DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = %s"
 DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = %s"
@@ -73,34 +89,43 @@ ON CONFLICT (id) DO UPDATE SET
     name = CASE WHEN EXCLUDED.articles > 0 THEN EXCLUDED.name ELSE e.name END,
     label = CASE WHEN EXCLUDED.articles > 0 THEN EXCLUDED.label ELSE e.label END
 """
-STORE_ENRICHMENT = f"""
-UPDATE articles SET
-    status = 'enriched', status_since = now(), enriched_at = now(), error = NULL,
-    enrichment = %(document)s::jsonb, labels = %(labels)s, top_entities = %(top)s::jsonb,
-    published_at = %(published_at)s,
-    published_offset = COALESCE(published_offset, %(published_offset)s),
+STORE_ENRICHMENT = """
+INSERT INTO enrichments (article_id, document, labels, top_entities)
+VALUES (%(id)s, %(document)s::jsonb, %(labels)s, %(top)s::jsonb)
+ON CONFLICT (article_id) DO UPDATE SET
+    document = EXCLUDED.document, labels = EXCLUDED.labels, top_entities = EXCLUDED.top_entities
+"""
+MARK_ENRICHED = """
+UPDATE article_status SET status = 'enriched', status_since = now(), enriched_at = now(),
+    error = NULL
+WHERE article_id = %(id)s
+"""
+# Only when a dateline filled a missing publication date: it moves the article in the lists.
+FILL_PUBLISHED = """
+UPDATE articles SET published_at = %(published_at)s, published_offset = %(published_offset)s,
     order_key = %(order_key)s
-WHERE id = %(id)s
-RETURNING {SUMMARY_COLUMNS}
+WHERE id = %(id)s AND published_at IS NULL
 """
 MARK_FAILED = """
-UPDATE articles SET status = 'failed', error = %s, status_since = now() WHERE id = %s
+UPDATE article_status SET status = 'failed', error = %s, status_since = now()
+WHERE article_id = %s
 """
 STALE = """
-SELECT id FROM articles
+SELECT article_id FROM article_status
 WHERE status = %s AND status_since <= now() - make_interval(secs => %s)
 ORDER BY status_since
 """
 REQUEUE = """
-UPDATE articles SET status = 'queued', status_since = now()
-WHERE id = %s AND status = %s AND status_since <= now() - make_interval(secs => %s)
-RETURNING id
+UPDATE article_status SET status = 'queued', status_since = now()
+WHERE article_id = %s AND status = %s AND status_since <= now() - make_interval(secs => %s)
+RETURNING article_id
 """
 REOPEN = """
-UPDATE articles SET status = 'queued', status_since = now(), attempts = 0, error = NULL
-WHERE id = %s AND status = 'failed'
-RETURNING id
+UPDATE article_status SET status = 'queued', status_since = now(), attempts = 0, error = NULL
+WHERE article_id = %s AND status = 'failed'
+RETURNING article_id
 """
+STATUS_OF = "SELECT status FROM article_status WHERE article_id = %s"
 
 
 def claim(conn: Connection, article_id: str, max_attempts: int) -> str:
@@ -110,7 +135,7 @@ def claim(conn: Connection, article_id: str, max_attempts: int) -> str:
     row = conn.execute(CLAIM, {"id": article_id, "max": max_attempts, "error": error}).fetchone()
     if row is not None:
         return "dead" if row["status"] == "failed" else "run"
-    found = conn.execute("SELECT status FROM articles WHERE id = %s", (article_id,)).fetchone()
+    found = conn.execute(STATUS_OF, (article_id,)).fetchone()
     if found is None:
         return "missing"
     status: str = found["status"]
@@ -172,25 +197,13 @@ def _store_one(
     if article is None:
         return None
     published: datetime | None = article["published_at"]
-    offset = None
-    if published is None and enrichment.published_at is not None:
+    offset: int | None = article["published_offset"]
+    filled = published is None and enrichment.published_at is not None
+    if filled:
         # A dateline fills a missing publication date; a submitted one is never overwritten.
         published, offset = enrichment.published_at, utc_offset(enrichment.published_at)
     rows = enrichment_rows(enrichment)
     key = order_score(published or article["created_at"], article_id)
-    dropped = [r["entity_id"] for r in conn.execute(DROP_ENTITIES, (article_id,)).fetchall()]
-    conn.execute(DROP_MENTIONS, (article_id,))
-    conn.execute(DROP_DATES, (article_id,))
-    with conn.cursor() as cur:
-        if rows.entities:
-            cur.executemany(ADD_ENTITY, [
-                (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
-                for e in rows.entities
-            ])  # fmt: skip
-        if rows.mentions:
-            cur.executemany(ADD_MENTION, [(article_id, *m) for m in rows.mentions])
-        if rows.day_ranges:
-            cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
     params = {
         "id": article_id,
         "document": rows.document,
@@ -200,8 +213,36 @@ def _store_one(
         "published_offset": offset,
         "order_key": key,
     }
-    row = conn.execute(STORE_ENRICHMENT, params).fetchone()
-    return (summary_from_row(row) if row else None), dropped, rows.entities
+    # Pipelined: the statements go out together and their answers come back together, one
+    # round trip for the lot instead of one each.
+    with conn.pipeline(), conn.cursor() as rows_cur:
+        dropped_cur = conn.execute(DROP_ENTITIES, (article_id,))
+        conn.execute(DROP_MENTIONS, (article_id,))
+        conn.execute(DROP_DATES, (article_id,))
+        if rows.entities:
+            rows_cur.executemany(ADD_ENTITY, [
+                (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
+                for e in rows.entities
+            ])  # fmt: skip
+        if rows.mentions:
+            rows_cur.executemany(ADD_MENTION, [(article_id, *m) for m in rows.mentions])
+        if rows.day_ranges:
+            rows_cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
+        conn.execute(STORE_ENRICHMENT, params)
+        conn.execute(MARK_ENRICHED, params)
+        if filled:
+            conn.execute(FILL_PUBLISHED, params)
+    dropped = [r["entity_id"] for r in dropped_cur.fetchall()]
+    summary = ArticleSummary(
+        id=article_id,
+        title=article["title"],
+        url=article["url"],
+        source=article["source"],
+        published_at=with_offset(published, offset),
+        status=ArticleStatus.ENRICHED,
+        top_entities=rows.top_entity_refs,
+    )
+    return summary, dropped, rows.entities
 
 
 def _count_entities(
@@ -224,7 +265,7 @@ def mark_failed(conn: Connection, article_id: str, error: str) -> None:
 
 
 def stale_articles(conn: Connection, status: str, older_than: float) -> list[str]:
-    return [row["id"] for row in conn.execute(STALE, (status, older_than)).fetchall()]
+    return [row["article_id"] for row in conn.execute(STALE, (status, older_than)).fetchall()]
 
 
 def requeue_stale(conn: Connection, article_id: str, status: str, older_than: float) -> bool:
@@ -234,7 +275,7 @@ def requeue_stale(conn: Connection, article_id: str, status: str, older_than: fl
 def reopen_failed(conn: Connection, article_id: str) -> None:
     if conn.execute(REOPEN, (article_id,)).fetchone() is not None:
         return
-    found = conn.execute("SELECT status FROM articles WHERE id = %s", (article_id,)).fetchone()
+    found = conn.execute(STATUS_OF, (article_id,)).fetchone()
     if found is None:
         raise ArticleNotFound(article_id)
     raise ArticleNotRetryable(article_id, found["status"])

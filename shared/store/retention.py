@@ -12,11 +12,13 @@ from shared.store.db import Connection, Database
 
 PRUNE_BATCH = 500
 
-# SKIP LOCKED: an article a worker is enriching right now waits for the next batch.
+# SKIP LOCKED: an article a worker is enriching right now (its status row locked) waits for
+# the next batch, and the prune never waits on a worker.
 PICK = """
-SELECT id FROM articles WHERE created_at < %s
-ORDER BY created_at LIMIT %s
-FOR UPDATE SKIP LOCKED
+SELECT a.id FROM articles a JOIN article_status s ON s.article_id = a.id
+WHERE a.created_at < %s
+ORDER BY a.created_at LIMIT %s
+FOR UPDATE OF a, s SKIP LOCKED
 """
 # Entity rows locked in id order, as enrichments lock them, so that the two never deadlock.
 LOCK_ENTITIES = """
@@ -31,7 +33,8 @@ FROM (SELECT entity_id, count(*) AS n FROM article_entities
       WHERE article_id = ANY(%s) GROUP BY entity_id ORDER BY entity_id) AS gone
 WHERE e.id = gone.entity_id
 """
-# mentions, mentioned dates, article entities and feed links go with ON DELETE CASCADE.
+# Status, enrichment, mentions, mentioned dates, article entities and feed links go with
+# ON DELETE CASCADE.
 DELETE = "DELETE FROM articles WHERE id = ANY(%s)"
 
 

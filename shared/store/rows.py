@@ -14,12 +14,20 @@ from shared.models import Article, Enrichment, EntitySummary, Feed
 from shared.store.query import ArticleSummary, EntityCount, EntityRef
 from shared.store.terms import mentioned_spans, top_entities
 
-SUMMARY_COLUMNS = "id, title, url, source, published_at, published_offset, status, top_entities"
+# An article with its status (`s`) and enrichment (`e`, absent until enriched).
+ARTICLE_FROM = (
+    "articles a JOIN article_status s ON s.article_id = a.id "
+    "LEFT JOIN enrichments e ON e.article_id = a.id"
+)
+SUMMARY_COLUMNS = (
+    "a.id, a.title, a.url, a.source, a.published_at, a.published_offset, s.status, "
+    "COALESCE(e.top_entities, '[]'::jsonb) AS top_entities"
+)
 # The enrichment comes as JSON text, spliced into the article's JSON and validated in one go:
 # several times faster than decoding it into dicts and validating those.
 ARTICLE_COLUMNS = (
-    "id, title, text, url, source, published_at, published_offset, status, "
-    "enrichment::text AS enrichment, error, attempts, created_at, enriched_at"
+    "a.id, a.title, a.text, a.url, a.source, a.published_at, a.published_offset, s.status, "
+    "e.document::text AS enrichment, s.error, s.attempts, a.created_at, s.enriched_at"
 )
 
 
@@ -95,7 +103,8 @@ class EnrichmentRows:
 
     document: str  # the enrichment as JSON (entities, dates, entity_summary)
     labels: list[str]
-    top_entities: str  # JSON list of EntityRef
+    top_entity_refs: list[EntityRef]
+    top_entities: str  # the same as a JSON list
     entities: list[EntitySummary]  # one per entity id
     mentions: list[tuple[str | None, str, int, int]]  # (entity id, label, start, end)
     day_ranges: list[tuple[str, str]]  # (first, last) ISO days, inclusive
@@ -126,6 +135,7 @@ def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
     return EnrichmentRows(
         document=document,
         labels=sorted(labels),
+        top_entity_refs=refs,
         top_entities="[" + ",".join(r.model_dump_json() for r in refs) + "]",
         entities=sorted(by_id.values(), key=lambda e: e.entity_id),
         mentions=mentions,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.store.query import ArticleQuery, Cursor
-from shared.store.rows import SUMMARY_COLUMNS
+from shared.store.rows import ARTICLE_FROM, SUMMARY_COLUMNS
 from shared.store.terms import bound_score, normal_source
 
 # Text search configuration: English stemming ("talks" finds "talk"), stop words ignored.
@@ -39,10 +39,10 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
     if query.cursor is not None:
         params["after_key"] = query.cursor.score
         params["after_id"] = query.cursor.article_id
-    columns = _prefixed(SUMMARY_COLUMNS)
+    columns = SUMMARY_COLUMNS
     if query.filters_entity and not query.by_relevance:
         return _by_entity(query, params, columns), params
-    where = _conditions(query, params, "a", "a.order_key", "a.id")
+    where = _conditions(query, params, "", "a.order_key", "a.id")
     key = "a.order_key"
     if query.by_relevance:
         key = f"ts_rank(a.search, websearch_to_tsquery('{TEXT_CONFIG}', %(q)s))::float8"
@@ -56,7 +56,7 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
             f"(SELECT id FROM entities WHERE {ENTITY_MATCH}))"
         )
     return (
-        f"SELECT {columns}, {key} AS sort_key FROM articles a"
+        f"SELECT {columns}, {key} AS sort_key FROM {ARTICLE_FROM}"
         + (" WHERE " + " AND ".join(where) if where else "")
         + f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
     ), params
@@ -69,39 +69,47 @@ def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str
     and the entity, not with the archive."""
     params["entity_ids"] = list(query.entity_ids)
     params["entity_keys"] = list(query.entity_keys)
-    inner = ["ae.entity_id = e.id", *_conditions(query, params, "a2", "ae.order_key",
-                                                 "ae.article_id")]  # fmt: skip
+    inner = ["ae.entity_id = ent.id", *_conditions(query, params, "2", "ae.order_key",
+                                                   "ae.article_id")]  # fmt: skip
+    # Only the tables a filter needs: a bare entity query walks its index alone.
+    joins = ""
+    if query.source or query.text or query.mentions_from or query.mentions_to:
+        joins += " JOIN articles a2 ON a2.id = ae.article_id"
+    if query.status is not None:
+        joins += " JOIN article_status s2 ON s2.article_id = ae.article_id"
+    if query.label:
+        joins += " JOIN enrichments e2 ON e2.article_id = ae.article_id"
     hits = (
-        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) e, "
-        "LATERAL (SELECT ae.article_id FROM article_entities ae "
-        "JOIN articles a2 ON a2.id = ae.article_id "
+        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
+        f"LATERAL (SELECT ae.article_id FROM article_entities ae{joins} "
         f"WHERE {' AND '.join(inner)} "
         "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"
     )
     return (
-        f"SELECT {columns}, a.order_key AS sort_key FROM articles a WHERE a.id IN ({hits}) "
+        f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} WHERE a.id IN ({hits}) "
         "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
     )
 
 
 def _conditions(
-    query: ArticleQuery, params: dict[str, Any], table: str, key: str, article_id: str
+    query: ArticleQuery, params: dict[str, Any], suffix: str, key: str, article_id: str
 ) -> list[str]:
-    """The filters other than the entity, on the articles table under the alias `table`;
-    the publication bounds and the cursor on `key` and `article_id` (the order key and id of
-    whichever index drives the walk)."""
+    """The filters other than the entity, on the tables aliased a, s and e (articles, their
+    status and enrichment) plus `suffix`; the publication bounds and the cursor on `key` and
+    `article_id` (the order key and id of whichever index drives the walk)."""
+    a, s, e = f"a{suffix}", f"s{suffix}", f"e{suffix}"
     where: list[str] = []
     if query.label:
         params["label"] = [query.label.strip().upper()]
-        where.append(f"{table}.labels @> %(label)s::text[]")
+        where.append(f"{e}.labels @> %(label)s::text[]")
     if query.source:
         params["source"] = normal_source(query.source)
-        where.append(f"{table}.source_key = %(source)s")
+        where.append(f"{a}.source_key = %(source)s")
     if query.status is not None:
         params["status"] = query.status.value
-        where.append(f"{table}.status = %(status)s")
+        where.append(f"{s}.status = %(status)s")
     if "q" in params:
-        where.append(f"{table}.search @@ websearch_to_tsquery('{TEXT_CONFIG}', %(q)s)")
+        where.append(f"{a}.search @@ websearch_to_tsquery('{TEXT_CONFIG}', %(q)s)")
     if query.published_from is not None:
         params["low"] = bound_score(query.published_from)
         where.append(f"{key} >= %(low)s")
@@ -112,7 +120,7 @@ def _conditions(
         params["days_from"] = query.mentions_from
         params["days_to"] = query.mentions_to
         where.append(
-            f"EXISTS (SELECT 1 FROM mentioned_dates m WHERE m.article_id = {table}.id "
+            f"EXISTS (SELECT 1 FROM mentioned_dates m WHERE m.article_id = {a}.id "
             "AND m.days && daterange(%(days_from)s::date, %(days_to)s::date, '[]'))"
         )
     if query.cursor is not None and not query.by_relevance:
@@ -134,7 +142,3 @@ def rank_params(label: str | None, only: list[str] | None, limit: int) -> dict[s
 
 def resolve_params(entity_ids: list[str], lookup_keys: list[str]) -> dict[str, Any]:
     return {"entity_ids": entity_ids, "entity_keys": lookup_keys}
-
-
-def _prefixed(columns: str) -> str:
-    return ", ".join(f"a.{column.strip()}" for column in columns.split(","))

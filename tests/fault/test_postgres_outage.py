@@ -74,7 +74,7 @@ def test_postgres_killed_mid_stream_answers_503_then_enriches_every_202_once(
         assert post().status_code == 202
 
     def all_enriched() -> bool:
-        rows = archive_rows(stack, "SELECT status, count(*) FROM articles GROUP BY status")
+        rows = archive_rows(stack, "SELECT status, count(*) FROM article_status GROUP BY status")
         return dict(rows) == {"enriched": len(accepted)}  # type: ignore[arg-type]
 
     wait_until(all_enriched, timeout=180, interval=0.5, what=f"all enriched ({stack.log})")

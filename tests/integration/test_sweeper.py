@@ -36,7 +36,8 @@ def backdate(store: Store, article_id: str, seconds: float) -> None:
     """Pretend the article's status changed `seconds` ago."""
     with psycopg.connect(store.database.pool.conninfo, autocommit=True) as conn:
         conn.execute(
-            "UPDATE articles SET status_since = now() - make_interval(secs => %s) WHERE id = %s",
+            "UPDATE article_status SET status_since = now() - make_interval(secs => %s) "
+            "WHERE article_id = %s",
             (seconds, article_id),
         )
 

@@ -6,19 +6,25 @@ Create Date: 2026-11-29
 
 The schema, table by table (`shared/store/` is the only code that reads or writes it):
 
-articles        One row per accepted article. `id` is today's 16-hex id (from the canonical URL,
-                else the words). `url_digest` and `content_digest` are unique, so that a
-                submission is `INSERT … ON CONFLICT DO NOTHING` and two racing submissions of
-                one story end with one row. `published_at` is stored as an instant plus
-                `published_offset` (seconds east of UTC as the publisher wrote it), so that
-                `+08:00` comes back as `+08:00`. `order_key` is the list order: publication
-                (else acceptance) time in whole seconds plus a fraction from the id, so that a
-                cursor is (order_key, id) as before. `status_since` (indexed with `status`) is
-                what the sweeper queries. `search` is a generated tsvector over title (weight A)
-                and text (weight B) with a GIN index for `q`. `enrichment` keeps the pipeline's
-                answer as JSON so that `GET /articles/{id}` returns it byte for byte;
-                everything that is queried is also in the rows below. `labels` (GIN) and
-                `top_entities` serve the label filter and the list view.
+articles        One row per accepted article, as submitted, written once: what changes later
+                lives in the two tables below, so that a status move never rewrites the text
+                nor re-indexes it. `id` is today's 16-hex id (from the canonical URL, else the
+                words). `url_digest` and `content_digest` are unique, so that a submission is
+                `INSERT … ON CONFLICT DO NOTHING` and two racing submissions of one story end
+                with one row. `published_at` is stored as an instant plus `published_offset`
+                (seconds east of UTC as the publisher wrote it), so that `+08:00` comes back as
+                `+08:00`. `order_key` is the list order: publication (else acceptance) time in
+                whole seconds plus a fraction from the id, so that a cursor is (order_key, id)
+                as before (a dateline found at enrichment fills `published_at` and moves it).
+                `search` is a generated tsvector over title (weight A) and text (weight B) with
+                a GIN index for `q`.
+article_status  The lifecycle, one row per article: status, attempts, error, `status_since`
+                (indexed with `status`: what the sweeper queries), `enriched_at`. The claim is
+                an UPDATE … RETURNING here.
+enrichments     The pipeline's answer, one row per enriched article: `document` keeps it as
+                JSON so that `GET /articles/{id}` returns it exactly (everything that is
+                queried is also in the rows below); `labels` (GIN) and `top_entities` serve the
+                label filter and the list view.
 article_entities One row per (article, entity): mentions and salience, with the article's
                 `order_key` copied so that "articles with entity X, newest first" is one index
                 range scan on (entity_id, order_key DESC, article_id DESC).
@@ -55,19 +61,10 @@ CREATE TABLE articles (
     source_key      text,
     published_at    timestamptz,
     published_offset integer,
-    status          text NOT NULL DEFAULT 'queued'
-                    CHECK (status IN ('queued', 'processing', 'enriched', 'failed')),
-    attempts        integer NOT NULL DEFAULT 0,
-    error           text,
     created_at      timestamptz NOT NULL DEFAULT now(),
-    status_since    timestamptz NOT NULL DEFAULT now(),
-    enriched_at     timestamptz,
     url_digest      text UNIQUE,
     content_digest  text NOT NULL UNIQUE,
     order_key       double precision NOT NULL,
-    labels          text[] NOT NULL DEFAULT '{}',
-    top_entities    jsonb NOT NULL DEFAULT '[]',
-    enrichment      jsonb,
     -- Positions past 16,383 are not kept by tsvector anyway; the cap bounds the work per row.
     search          tsvector GENERATED ALWAYS AS (
                         setweight(to_tsvector('english', title), 'A')
@@ -75,11 +72,28 @@ CREATE TABLE articles (
                     ) STORED
 );
 CREATE INDEX articles_order ON articles (order_key DESC, id DESC);
-CREATE INDEX articles_status ON articles (status, status_since);
 CREATE INDEX articles_source ON articles (source_key, order_key DESC, id DESC);
 CREATE INDEX articles_created ON articles (created_at);
 CREATE INDEX articles_search ON articles USING gin (search);
-CREATE INDEX articles_labels ON articles USING gin (labels);
+
+CREATE TABLE article_status (
+    article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    status          text NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'processing', 'enriched', 'failed')),
+    attempts        integer NOT NULL DEFAULT 0,
+    error           text,
+    status_since    timestamptz NOT NULL DEFAULT now(),
+    enriched_at     timestamptz
+);
+CREATE INDEX article_status_since ON article_status (status, status_since);
+
+CREATE TABLE enrichments (
+    article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    document        jsonb NOT NULL,
+    labels          text[] NOT NULL DEFAULT '{}',
+    top_entities    jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX enrichments_labels ON enrichments USING gin (labels);
 
 CREATE TABLE entities (
     id              text PRIMARY KEY,
@@ -157,7 +171,7 @@ CREATE TABLE feed_entries_seen (
 
 DOWNGRADE = """
 DROP TABLE feed_entries_seen, feed_articles, feeds, mentioned_dates, mentions,
-    article_entities, entities, articles;
+    article_entities, entities, enrichments, article_status, articles;
 """
 
 
