@@ -150,16 +150,6 @@ class EmbeddedPostgres:
             process.kill()
             process.wait()
 
-    def kill(self) -> None:
-        """SIGKILL the postmaster and its backends: what an OOM kill looks like."""
-        import signal
-
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
     def account(self) -> tuple[int | None, int | None]:
         """(uid, gid) the server must run as; (None, None): as we are."""
         return self._uid(), self._gid()

@@ -53,11 +53,15 @@ def test_postgres_killed_mid_stream_answers_503_then_enriches_every_202_once(
 
     for _ in range(40):
         assert post().status_code == 202
-    # Hold the supervisor, so that the outage lasts until we say so; then kill the server and
-    # its backends (the process group), as the OOM killer would.
+    # Hold the supervisor, so that the outage lasts until we say so; then SIGKILL the server,
+    # postmaster and backends (each backend is a process group of its own), as a killed
+    # container would be.
     os.kill(stack.process.pid, signal.SIGSTOP)
     try:
-        os.killpg(stack.child(*POSTGRES_ARGV), signal.SIGKILL)
+        postmaster = stack.child(*POSTGRES_ARGV)
+        backends = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        for pid in [postmaster, *map(int, backends)]:
+            os.kill(pid, signal.SIGKILL)
         for request in (post, lambda: api.get(f"/articles/{accepted[0]}"),
                         lambda: api.get("/articles?q=talks")) * 2:  # fmt: skip
             started = time.monotonic()
