@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     # Requests per minute per client address; 0 turns the limit off.
     rate_limit_per_minute: int = Field(default=0, ge=0)
 
+    # -- exposure --
+    # `gazette api` refuses to listen on a non-loopback address while writes need no key; this
+    # says that something in front of it (a proxy with its own auth) guards the writes instead.
+    allow_open_writes: bool = False
+    # Where clients reach the API when that differs from where it binds: in a container it binds
+    # 0.0.0.0, and compose publishes the port on this host address (loopback by default).
+    api_published_host: str | None = None
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses
+    # or networks of your reverse proxies, or `*`. Empty: no peer is, the socket's peer is the
+    # client (rate limits, logs).
+    forwarded_allow_ips: str = ""
+    # Clients streaming `/events` from one API process at once; more get 503.
+    max_event_clients: int = Field(default=100, ge=1)
+
     def api_key_set(self) -> frozenset[str]:
         """The configured API keys (empty: writes are open)."""
         return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
