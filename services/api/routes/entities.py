@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.api.deps import StoreDep
+from services.api.filters import LABEL_PATTERN, entity_filter
+from services.api.ids import EntityId
 from services.api.problems import problem_responses
 from shared.article_query import (
     MAX_PAGE,
@@ -15,7 +17,7 @@ from shared.article_query import (
     EntityList,
     EntityNotFound,
 )
-from shared.entity_names import entity_keys, query_keys
+from shared.entity_names import entity_keys
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -28,7 +30,9 @@ router = APIRouter(prefix="/entities", tags=["entities"])
 )
 async def list_entities(
     store: StoreDep,
-    label: Annotated[str | None, Query(max_length=40, description="Only this label.")] = None,
+    label: Annotated[
+        str | None, Query(max_length=40, pattern=LABEL_PATTERN, description="Only this label.")
+    ] = None,
     q: Annotated[
         str | None,
         Query(max_length=200, description="A name or surface form (`Lavrov`, `the U.S.`)."),
@@ -37,8 +41,8 @@ async def list_entities(
 ) -> EntityList:
     candidates = None
     if q:
-        ids = [q.strip()] if ":" in q else []
-        candidates = store.resolve_entities(ids, query_keys(q))
+        ids, keys = entity_filter("q", q)
+        candidates = store.resolve_entities(list(ids), list(keys))
     return EntityList(items=store.rank_entities(label or None, candidates, limit))
 
 
@@ -49,7 +53,7 @@ async def list_entities(
     summary="One entity with its most recent articles",
 )
 async def get_entity(
-    entity_id: str,
+    entity_id: EntityId,
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Recent articles shown.")] = 10,
 ) -> EntityDetail:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from services.api.deps import SettingsDep
+from services.api.ids import FeedId
 from services.api.problems import problem_responses
 from shared.feed_store import FeedStore
 from shared.models import Feed, FeedIn
@@ -53,7 +54,7 @@ def list_feeds(feeds: FeedStoreDep) -> list[Feed]:
     responses=problem_responses(404, 503),
     summary="A feed with its last poll's outcome and its article count",
 )
-def get_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
+def get_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Feed:
     return feeds.get_feed(feed_id)
 
 
@@ -63,7 +64,7 @@ def get_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
     responses=problem_responses(404, 503),
     summary="Stop following a feed (its articles stay)",
 )
-def delete_feed(feed_id: str, feeds: FeedStoreDep) -> Response:
+def delete_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Response:
     feeds.delete_feed(feed_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -75,5 +76,5 @@ def delete_feed(feed_id: str, feeds: FeedStoreDep) -> Response:
     responses=problem_responses(404, 503),
     summary="Poll a feed now (the next free ingest worker takes it)",
 )
-def poll_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
+def poll_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Feed:
     return feeds.request_poll(feed_id)
