@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.api.auth import RequireWriteKey
+from services.api.event_hub import EventHub
 from services.api.headers import SecurityHeaders
 from services.api.limits import BodyLimit, RateLimit
 from services.api.openapi import declare_cross_cutting
@@ -16,6 +17,7 @@ from services.api.routes import articles, docs, entities, events, health, recove
 from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
 from shared.feed_store import FeedStore
+from shared.keys import Keys
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings, get_settings
 from shared.store import Store
@@ -33,9 +35,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.queue = EnrichQueue(create_celery_app(settings))
         feed_store = FeedStore.from_url(settings.require_redis_url())
         app.state.feed_store = feed_store
+        event_hub = EventHub(settings.require_redis_url(), Keys(), settings.max_event_clients)
+        app.state.event_hub = event_hub
         try:
             yield
         finally:
+            await event_hub.close()
             feed_store.close()
             store.close()
 
