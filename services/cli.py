@@ -37,8 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the parsed command."""
     if args.command == "up":
+        from services.api.server import open_writes_refusal
         from services.supervisor import Supervisor
 
+        refusal = open_writes_refusal(settings)  # said once, before anything starts
+        if refusal:
+            print(f"gazette up: {refusal}", file=sys.stderr)
+            return 2
         return Supervisor(settings).run()
     if args.command == "healthcheck":
         from services.healthcheck import check_health

@@ -37,6 +37,17 @@ def test_api_refuses_open_writes_on_a_reachable_address(redis_url: str) -> None:
     assert "Traceback" not in run.stderr
 
 
+def test_the_stack_refuses_open_writes_on_a_reachable_address(tmp_path: Path) -> None:
+    env = gazette_env(GAZETTE_API_HOST="0.0.0.0", GAZETTE_DATA_DIR=str(tmp_path))
+    run = subprocess.run(
+        [sys.executable, "-m", "services.cli", "up"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert "gazette up: refusing to serve on 0.0.0.0" in run.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing was started
+
+
 @pytest.mark.parametrize(
     "setting", [{"GAZETTE_API_KEYS": "a-key"}, {"GAZETTE_ALLOW_OPEN_WRITES": "true"}]
 )
