@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from services.ingest.extract import ExtractedPage
 from services.ingest.feeds import FeedEntry, ParsedFeed
-from shared.models import ArticleIn
+from shared.models import EARLIEST_YEAR, LATEST_YEAR, ArticleIn
 from shared.urls import canonicalize
 
 MIN_FULL_TEXT_WORDS = 100
@@ -65,8 +65,15 @@ class ArticleCandidate:
             text=self.text[:1_000_000],
             url=self.url,
             source=source[:200] if source else None,
-            published_at=self.published,
+            published_at=_plausible(self.published),
         )
+
+
+def _plausible(published: datetime | None) -> datetime | None:
+    """A feed's date outside the years a submission may carry is dropped, not the entry."""
+    if published is None or not EARLIEST_YEAR <= published.year <= LATEST_YEAR:
+        return None
+    return published
 
 
 def candidates_from_feed(
