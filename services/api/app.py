@@ -53,8 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(entities.router)
     app.include_router(events.router)
-    app.include_router(web.router)
+    # Static files first: the web view answers every other /ui path with an HTML page.
     app.mount("/ui/static", web.static, name="web-static")
+    app.include_router(web.router)
     # The last added runs first: rate limit, then the API key, then the body size.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.api_key_set():
