@@ -105,6 +105,7 @@ def test_a_bad_date_in_the_url_is_an_html_page_in_the_form_s_terms(web: Web) -> 
     assert "<h1>" in page.text
     assert "Published from: “2016-13-45” is not a date" in unescape(page.text)
     assert "published_from" not in page.text.replace('name="published_from"', "")
+    assert 'href="/ui?limit=7"' in page.text  # the same search without the wrong field
 
 
 def test_inverted_dates_are_explained_with_the_form_s_labels(web: Web) -> None:
@@ -204,9 +205,15 @@ def test_label_options_are_only_labels_enrichment_keeps(web: Web) -> None:
     assert "GPE — countries, cities, states" in unescape(select)
 
 
-def test_relevance_is_offered_only_with_words(web: Web) -> None:
+def test_relevance_is_offered_only_with_words_and_kept_across_pages(web: Web) -> None:
     assert 'value="relevance"' not in web.client.get("/ui").text
-    assert 'value="relevance"' in web.client.get("/ui?q=truce").text
+    for n in range(3):
+        web.add(f"Truce {n}", f"The truce number {n}.")
+    html = web.client.get("/ui?q=truce&sort=relevance&limit=1").text
+    assert '<option value="relevance" selected>' in html
+    following = re.search(r'rel="next" href="([^"]*)"', html)
+    assert following and "sort=relevance" in unescape(following[1])
+    assert web.client.get("/ui?sort=sideways").status_code == 422
 
 
 def test_article_page_links_names_and_dates_and_lists_each_date_once(web: Web) -> None:

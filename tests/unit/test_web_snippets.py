@@ -48,3 +48,7 @@ def test_surface_forms_count_how_articles_write_an_entity() -> None:
                             label="PERSON", mentions=3, salience=1)  # fmt: skip
     article = Article(id="a", title="t", text=text, entities=entities, entity_summary=[summary])
     assert surface_forms("person:sergei-lavrov", [article]) == [("Lavrov", 2), ("Sergei Lavrov", 1)]
+
+
+def test_the_lead_skips_a_title_the_text_repeats() -> None:
+    assert snippet("Title\nThe story.", [], [], lead=6) == [Piece("The story.")]

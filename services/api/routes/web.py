@@ -106,7 +106,9 @@ def _snippet(article: Article, words: list[str], names: set[str], label: str | N
     marked = [m for m in article.entities if ids.get(m.start) in names]
     if not marked and label:
         marked = [m for m in article.entities if m.label == label][:3]
-    return snippet(article.text, words, marked)
+    text = article.text
+    lead = len(article.title) if text.startswith(article.title) else 0
+    return snippet(text, words, marked, lead=len(text) - len(text[lead:].lstrip()))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="web_article")

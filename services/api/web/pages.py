@@ -95,12 +95,15 @@ def render(
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
-def error_page(request: Request, status: int, title: str, messages: list[str]) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, title: str, messages: list[str], retry: str | None = None
+) -> HTMLResponse:
     context = {
         "status": status,
         "title": title,
         "messages": messages,
         "phrase": HTTPStatus(status).phrase,
+        "retry": retry,
     }
     return render(request, "error.html", context, status)
 
@@ -133,6 +136,14 @@ def humane(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+def _without_bad_fields(request: Request, exc: RequestValidationError) -> str:
+    """This page's address less the query parameters that failed."""
+    bad = {str(err["loc"][1]) for err in exc.errors() if len(err.get("loc", ())) > 1}
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in bad and v]
+    path = str(request.scope.get("root_path", "")) + request.url.path
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -147,7 +158,8 @@ class HTMLErrorRoute(APIRoute):
                 return await handler(request)
             except RequestValidationError as exc:
                 messages = list(dict.fromkeys(field_message(err) for err in exc.errors()))
-                return error_page(request, 422, "Some of the filters need fixing", messages)
+                title = "Some of the filters need fixing"
+                return error_page(request, 422, title, messages, _without_bad_fields(request, exc))
             except GazetteError as exc:
                 return error_page(request, exc.status, exc.title, [humane(str(exc))])
             except StarletteHTTPException as exc:

@@ -24,23 +24,27 @@ def query_words(q: str | None) -> list[str]:
     return [w for w in re.findall(r"\w+", q or "") if len(w) > 1]
 
 
-def snippet(text: str, words: list[str], names: list[Entity], width: int = WIDTH) -> list[Piece]:
-    """About `width` characters around the first match, cut at word boundaries."""
+def snippet(
+    text: str, words: list[str], names: list[Entity], width: int = WIDTH, lead: int = 0
+) -> list[Piece]:
+    """About `width` characters around the first match, cut at word boundaries; without a
+    match, from `lead` (past a title the text repeats)."""
     marks: list[tuple[int, int, str]] = [(n.start, n.end, "entity") for n in names]
     if words:
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\w*", re.IGNORECASE)
         marks += [(m.start(), m.end(), "word") for m in pattern.finditer(text)]
     marks = sorted(m for m in marks if 0 <= m[0] < m[1] <= len(text))
-    first = marks[0][0] if marks else 0
-    start = max(0, first - LEAD)
-    if start:
+    start = lead
+    if marks:
+        first = marks[0][0]
+        start = max(0, first - LEAD)
         space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space > 0 and first - space < LEAD * 2 else start
+        start = space + 1 if start and space > 0 and first - space < LEAD * 2 else start
     end = min(len(text), start + width)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start + width // 2 else end
-    pieces = [Piece("…")] if start else []
+    pieces = [Piece("…")] if start and marks else []
     position = start
     for mark_start, mark_end, kind in marks:
         if mark_start < position or mark_end > end:
