@@ -97,12 +97,13 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
 def open_at(driver: webdriver.Chrome, url: str, width: int) -> None:
     driver.set_window_size(width, 844 if width == PHONE else 900)
     driver.get(url)
+    assert driver.execute_script("return document.documentElement.clientWidth") == width
 
 
 def screenshot(driver: webdriver.Chrome, tmp_path: Path, name: str) -> Path:
     """Save the whole page as PNG under the test's output, and a copy for people."""
     width, height, chrome = driver.execute_script(
-        "return [window.outerWidth, document.documentElement.scrollHeight,"
+        "return [window.innerWidth, document.documentElement.scrollHeight,"
         " window.outerHeight - window.innerHeight]"
     )
     driver.set_window_size(int(width), min(max(int(height), 700), 4000) + int(chrome))

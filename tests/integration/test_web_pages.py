@@ -13,6 +13,8 @@ import redis
 from fastapi.testclient import TestClient
 
 from services.api.app import create_app
+from services.api.routes import web as web_routes
+from shared.article_query import EntityCount
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.settings import Settings
 from shared.store import Store
@@ -263,3 +265,32 @@ def test_label_colours_come_from_a_stylesheet(web: Web) -> None:
     css = web.client.get("/ui/labels.css")
     assert css.headers["content-type"].startswith("text/css")
     assert ".l-PERSON { background: #aa9cfc; }" in css.text
+
+
+class Point:
+    def __init__(self, bucket: str, articles: int) -> None:
+        self.bucket = bucket
+        self.articles = articles
+
+
+def test_count_export_chart_and_related_show_once_the_archive_gives_them(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The slots the PostgreSQL archive's queries fill: the pages already draw them."""
+    for n in range(3):
+        web.add(f"Truce {n}", TEXT, truce_enrichment())
+    monkeypatch.setattr(web_routes, "archive_count", lambda store, query: 3)
+    export = {"CSV": "/articles/export?format=csv"}
+    monkeypatch.setattr(web_routes, "export_links", lambda request, filters: export)
+    points = [Point("2016-09-19", 1), Point("2016-09-26", 4), Point("2016-10-03", 2)]
+    monkeypatch.setattr(web_routes, "entity_timeline", lambda store, entity_id: points)
+    related = [EntityCount(entity_id="person:john-kerry", name="John Kerry", label="PERSON",
+                           articles=3)]  # fmt: skip
+    monkeypatch.setattr(web_routes, "entity_related", lambda store, entity_id: related)
+
+    html = unescape(web.client.get("/ui?limit=2").text)
+    assert "3 articles match" in html and "Page 1 of 2" in html
+    assert "Download these 3 articles" in html and 'href="/articles/export?format=csv"' in html
+    entity = web.client.get("/ui/entities/person:sergei-lavrov").text
+    assert entity.count('<rect class="bar"') == len(points)
+    assert 'href="/ui/entities/person:john-kerry"' in entity and "data-pending" not in entity

@@ -5,7 +5,7 @@ error is an HTML page."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,7 +21,13 @@ from services.api.web.mentions import mention_ids, surface_forms
 from services.api.web.operations import router as operations_router
 from services.api.web.pages import WEB, HTMLErrorRoute, error_page, humane, link, render
 from services.api.web.snippets import Piece, query_words, snippet
-from shared.article_query import ArticleQuery, ArticleSummary, EntityNotFound, InvalidQuery
+from shared.article_query import (
+    ArticleQuery,
+    ArticleSummary,
+    EntityCount,
+    EntityNotFound,
+    InvalidQuery,
+)
 from shared.models import Article, ArticleStatus, DateMention
 from shared.store import Store
 
@@ -66,10 +72,8 @@ def web_list(
         "error": error,
         "pager": search.pager(request, form, stack, next_cursor, query.limit),
         "entity": entity,
-        # The archive's count and export come with the PostgreSQL queries; the page shows
-        # them as soon as these are set.
-        "total": None,
-        "export_links": None,
+        "total": archive_count(store, query),
+        "export_links": export_links(request, search.kept_filters(form)),
         "archive_empty": not items and not search.kept_filters(form) and _archive_is_empty(store),
         "labels": labels.LABELS,
         "statuses": [status.value for status in ArticleStatus],
@@ -79,6 +83,32 @@ def web_list(
         "live": not form["cursor"],
     }
     return render(request, "list.html", context, 400 if error else 200)
+
+
+# -- what waits for the PostgreSQL archive's queries ------------------------------------------
+# The templates already draw each of these when it is not None: the match count (and "page N of
+# M"), the export links, the entity's chart (points with `.bucket` and `.articles`) and the
+# entities named alongside (`EntityCount`s).
+
+
+def archive_count(store: Store, query: ArticleQuery) -> int | None:
+    """How many articles match every filter; None until the archive can count them."""
+    return None
+
+
+def export_links(request: Request, filters: dict[str, str]) -> dict[str, str] | None:
+    """Download links (format -> URL) for every match; None until the archive exports."""
+    return None
+
+
+def entity_timeline(store: Store, entity_id: str) -> list[Any] | None:
+    """Articles per day or week that name the entity, oldest first."""
+    return None
+
+
+def entity_related(store: Store, entity_id: str) -> list[EntityCount] | None:
+    """The entities named most often in the same articles."""
+    return None
 
 
 def _archive_is_empty(store: Store) -> bool:
@@ -170,10 +200,8 @@ def web_entity(request: Request, entity_id: str, store: StoreDep) -> HTMLRespons
         "forms": surface_forms(entity_id, store.get_articles([a.id for a in recent])),
         "recent": recent,
         "filter": link(request, "web_list", {"entity": entity.name, "entity_id": entity.entity_id}),
-        # Mentions over time and the entities named alongside come with the PostgreSQL
-        # archive's queries; the page draws them as soon as these are set.
-        "timeline": None,
-        "related": None,
+        "timeline": entity_timeline(store, entity_id),
+        "related": entity_related(store, entity_id),
     }
     return render(request, "entity.html", context)
 
