@@ -13,6 +13,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from services.api.app import create_app
+from services.api.auth import API_KEY_HEADER
 from services.api.routes import web as web_routes
 from shared.article_query import EntityCount
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
@@ -252,6 +253,11 @@ def test_operations_pages_read_the_store(web: Web) -> None:
     feeds = web.client.get("/ui/feeds").text
     assert "https://example.org/rss" in feeds
     assert f'data-url="/feeds/{feed["id"]}/poll"' in feeds and 'id="api-key"' not in feeds
+
+
+def test_the_pages_send_the_key_in_the_header_the_api_reads() -> None:
+    script = (web_routes.WEB / "static" / "operations.js").read_text()
+    assert f'headers["{API_KEY_HEADER}"] = keyInput.value' in script
 
 
 def test_writes_ask_for_the_key_when_keys_are_on(redis_url: str) -> None:

@@ -5,7 +5,6 @@
   "use strict";
   var section = document.querySelector("[data-live]");
   if (!section || !window.EventSource || !window.fetch || !window.DOMParser) { return; }
-  var status = document.getElementById("live-status");
   var timer = null;
   var added = 0;
 
@@ -51,8 +50,9 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var fresh = page.getElementById("results");
         if (fresh) { merge(fresh); }
-        if (added) {
-          document.getElementById("live-status").textContent =
+        var status = document.getElementById("live-status");
+        if (added && status) {
+          status.textContent =
             added + " new article" + (added === 1 ? "" : "s") + " since you opened this page.";
         }
       })
@@ -61,9 +61,9 @@
 
   var events = new EventSource(section.dataset.live);
   events.addEventListener("ready", function () { section.dataset.liveReady = "1"; });
+  // At most one reload of the page a second, however fast articles arrive.
   events.addEventListener("article", function () {
-    clearTimeout(timer);
-    timer = setTimeout(refresh, 400);
+    if (timer) { return; }
+    timer = setTimeout(function () { timer = null; refresh(); }, 1000);
   });
-  if (status) { status.textContent = ""; }
 })();
