@@ -17,6 +17,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from tests.polling import wait_until
 from tests.servers import gazette_stack
@@ -153,6 +154,17 @@ def test_list_page_fits_the_window_and_keeps_results_in_view(
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first)
     assert top < browser.execute_script("return window.innerHeight")
     assert screenshot(browser, tmp_path, f"list-{width}.png").stat().st_size > 10_000
+
+
+def test_the_first_result_is_four_key_presses_away(site: Site, browser: webdriver.Chrome) -> None:
+    open_at(browser, f"{site.base}/ui", DESKTOP)
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB, Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to the results"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    first = browser.find_element(By.CSS_SELECTOR, "ul.results a.title")
+    assert browser.switch_to.active_element == first
 
 
 def test_filters_chips_and_pages(site: Site, browser: webdriver.Chrome, tmp_path: Path) -> None:
