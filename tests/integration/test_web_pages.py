@@ -126,6 +126,8 @@ def test_unknown_article_entity_and_page_are_html_404s(web: Web) -> None:
         assert page.headers["content-type"].startswith("text/html"), path
         assert "<h1>" in page.text
     assert web.client.get("/ui/static/gazette.css").status_code == 200
+    slash = web.client.get("/ui/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert (slash.status_code, slash.headers["location"]) == (308, "/ui")
 
 
 def test_every_page_has_an_h1_a_skip_link_and_the_navigation(web: Web) -> None:

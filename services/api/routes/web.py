@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from services.api.deps import StoreDep
@@ -19,7 +19,15 @@ from services.api.web.dates import day_span, humanise
 from services.api.web.highlight import segments
 from services.api.web.mentions import mention_ids, surface_forms
 from services.api.web.operations import router as operations_router
-from services.api.web.pages import WEB, HTMLErrorRoute, error_page, humane, link, render
+from services.api.web.pages import (
+    WEB,
+    HTMLErrorRoute,
+    error_page,
+    humane,
+    link,
+    path_for,
+    render,
+)
 from services.api.web.snippets import Piece, query_words, snippet
 from shared.article_query import (
     ArticleQuery,
@@ -217,6 +225,8 @@ router.include_router(operations_router)
 
 
 @router.get("/{unknown:path}", response_class=HTMLResponse, name="web_not_found")
-def web_not_found(request: Request, unknown: str) -> HTMLResponse:
+def web_not_found(request: Request, unknown: str) -> Response:
+    if not unknown:  # "/ui/" is the search page
+        return RedirectResponse(path_for(request, "web_list"), status_code=308)
     message = "There is no page here. Search, feeds, failed articles and status are linked above."
     return error_page(request, 404, "Page not found", [message])
