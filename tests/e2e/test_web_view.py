@@ -287,6 +287,9 @@ def test_a_new_article_appears_on_an_open_list(
     site.api.post("/articles", json={"title": second, "text": "Another zeppelin landed."})
     wait_until(lambda: second in titles(browser), timeout=60, what="the live update")
     assert "new article" in browser.find_element(By.ID, "live-status").text
+    assert (
+        browser.find_element(By.ID, "results-heading").text == f"Articles 1–{len(titles(browser))}"
+    )
     assert screenshot(browser, tmp_path, "list-live-390.png").stat().st_size > 10_000
 
 

@@ -25,6 +25,9 @@
       added += freshList.children.length;
       return;
     }
+    var heading = section.querySelector("#results-heading");
+    var freshHeading = fresh.querySelector("#results-heading");
+    if (heading && freshHeading) { heading.textContent = freshHeading.textContent; }
     var shown = ids(section);
     var anchor = list.firstElementChild;
     Array.prototype.slice.call(freshList.children).forEach(function (li) {
