@@ -85,7 +85,7 @@ def web_list(
         "archive_empty": not items and not search.kept_filters(form) and _archive_is_empty(store),
         "labels": labels.LABELS,
         "statuses": [status.value for status in ArticleStatus],
-        "sizes": search.PAGE_SIZES,
+        "sizes": sorted({*search.PAGE_SIZES, query.limit}),
         "sorts": search.SORTS,
         "more_open": search.more_open(form),
         "live": not form["cursor"],
