@@ -324,6 +324,10 @@ def test_operations_pages(
     assert "Enrich workers: 1" in browser.find_element(By.TAG_NAME, "main").text
     assert horizontal_overflow(browser) == 0
     screenshot(browser, tmp_path, f"status-{width}.png")
+    open_at(browser, f"{site.base}/ui/failed", width)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Failed articles"
+    assert horizontal_overflow(browser) == 0
+    screenshot(browser, tmp_path, f"failed-{width}.png")
 
 
 def refreshed(browser: webdriver.Chrome) -> webdriver.Chrome:
