@@ -63,8 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(entities.router)
     app.include_router(events.router)
-    app.include_router(web.router)
+    # Static files first: the web view answers every other /ui path with an HTML page.
     app.mount("/ui/static", web.static, name="web-static")
+    app.include_router(web.router)
     app.include_router(docs.router)
     app.mount(docs.STATIC_PATH, docs.static, name="docs-static")
     # The last added runs first: security headers (so every answer has them, refusals too),
