@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from services.ingest.deadline import DeadlineBackend
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
@@ -169,7 +171,8 @@ class GuardedTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
+            # Inside the guard, every connection also keeps the fetch's overall deadline.
             network_backend=GuardedBackend(
-                allow_private=allow_private, resolver=resolver, inner=network
+                allow_private=allow_private, resolver=resolver, inner=DeadlineBackend(network)
             ),
         )

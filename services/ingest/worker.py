@@ -104,7 +104,8 @@ def run_ingest_worker(settings: Settings) -> None:
     stopped = threading.Event()
     poller = FeedPoller(
         feed_store, store, queue, fetcher,
-        max_pages=settings.feed_pages_per_poll, stopping=stopped.is_set,
+        max_pages=settings.feed_pages_per_poll, budget_seconds=settings.feed_poll_seconds,
+        stopping=stopped.is_set,
     )  # fmt: skip
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -380,3 +380,34 @@ def test_a_full_enrich_queue_holds_the_rest_back_without_counting_an_error(
     ingest.poll_due(fetcher)  # the queue has room again
     assert ingest.feeds.get_feed(feed.id).articles == 4
     assert ingest.queued() == 4
+
+
+def test_a_poll_stops_fetching_pages_when_its_time_budget_is_spent(
+    ingest: Ingest, server: LocalServer
+) -> None:
+    """Pages that trickle their headers: the first is cut at the poll's budget, the rest wait.
+
+    Each page would take about 20 s; without a poll budget, five of them hold the claim for
+    minutes.
+    """
+    stories = [make_story(n) for n in range(60, 65)]
+    for story in stories:
+        server.routes[story.path] = Reply(body=b"<html></html>", headers={"X": "p" * 80},
+                                          trickle=0.2)  # fmt: skip
+    serve_feed(server, "/rss.xml", rss(server, stories), '"t"')
+    feed = ingest.add(server.url("/rss.xml"))
+    with Fetcher(FetchPolicy(allow_private=True, read_timeout=5)) as fetcher:
+        poller = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, budget_seconds=1.0)
+        [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
+        outcome = poller.poll(claimed, HOLDER)
+    assert outcome is not None and outcome.status is FeedStatus.OK
+    assert outcome.new_articles == 0
+    assert outcome.next_poll_at == outcome.polled_at  # due again at once for the rest
+    pages = [path for path, _ in server.seen if path.startswith("/news/")]
+    assert pages == [stories[0].path]  # the first page was cut short, the others never asked
+    assert ingest.feeds.get_feed(feed.id).etag is None
+
+
+def test_the_poll_budget_must_fit_in_the_claim() -> None:
+    with pytest.raises(ValueError, match="GAZETTE_FEED_POLL_SECONDS"):
+        Settings(feed_poll_seconds=600, feed_claim_seconds=600)
