@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     # The ingest worker watches this folder for article files (text, JSON lines, RSS/Atom).
     inbox_dir: Path | None = None
     ingest_poll_seconds: float = Field(default=2.0, gt=0)
+    # Inbox files and `gazette ingest` files past this size are refused before they are read.
+    max_file_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     allow_private_urls: bool = False
     # An enrich worker counts as alive while its heartbeat is younger than this.
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
