@@ -6,6 +6,7 @@ parsed tree, never a URL to download.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -61,8 +62,8 @@ def html_to_text(markup: str) -> str:
     # lxml refuses text nodes with control characters or lone surrogates; they carry no text.
     markup = _UNTEXT.sub("", markup)
     if "<" not in markup:
-        # Already text (feedparser unescapes entities in plain-text fields).
-        return normalise_text(markup)
+        # HTML without a tag is still HTML: its entities are decoded, once, as lxml would.
+        return normalise_text(html.unescape(markup))
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
