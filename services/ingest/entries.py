@@ -8,6 +8,8 @@ from datetime import datetime
 from hashlib import sha256
 from urllib.parse import urlsplit
 
+import re2
+
 from services.ingest.extract import ExtractedPage
 from services.ingest.feeds import FeedEntry, ParsedFeed
 from shared.models import ArticleIn
@@ -18,11 +20,11 @@ MIN_FULL_TEXT_WORDS = 100
 MIN_TEASER_WORDS = 5
 _WORD = re.compile(r"\w+")
 TITLE_FROM_TEXT_CHARS = 120
-# Endings by which feeds mark an excerpt of a longer article.
-_TRUNCATION_MARK = re.compile(
-    r"(\.\.\.|…|\[\s*(\.\.\.|…)\s*\]|\b(read|continue reading|read the full|more)\b[^.!?]{0,40})"
-    r"\s*[\]»›>)]*\s*$",
-    re.IGNORECASE,
+# Endings by which feeds mark an excerpt of a longer article. RE2 (linear time): with Python's
+# engine, "..." followed by a long run of spaces backtracks quadratically.
+_TRUNCATION_MARK = re2.compile(
+    r"(?i)(\.\.\.|…|\[\s*(\.\.\.|…)\s*\]|\b(read|continue reading|read the full|more)\b"
+    r"[^.!?]{0,40})\s*[\]»›>)]*\s*$"
 )
 
 

@@ -55,7 +55,6 @@ NOTICE_PHRASES = (
     "enable cookies",
 )
 _UNTEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_PARAGRAPH_BREAK = re.compile(r"\s*\n\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,20 @@ class ExtractedPage:
 
 def normalise_text(text: str) -> str:
     """Collapse runs of spaces, keep line breaks, paragraphs apart by one blank line, trim."""
-    paragraphs = _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
-    cleaned = (
-        "\n".join(line for line in (" ".join(raw.split()) for raw in p.split("\n")) if line)
-        for p in paragraphs
-    )
-    return "\n\n".join(paragraph for paragraph in cleaned if paragraph)
+    # Line by line rather than by a regular expression: a pattern such as \s*\n\s*\n\s* backtracks
+    # quadratically on a long run of spaces, and this text comes from feeds and pages.
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = " ".join(raw.split())
+        if line:
+            lines.append(line)
+        elif lines:  # a blank line ends a paragraph
+            paragraphs.append("\n".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def html_to_text(markup: str) -> str:
