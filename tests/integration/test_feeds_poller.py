@@ -3,6 +3,7 @@ no worker consumes it, so the queued tasks can be counted)."""
 
 from __future__ import annotations
 
+import gzip
 import threading
 import uuid
 from collections.abc import Iterator
@@ -411,3 +412,51 @@ def test_a_poll_stops_fetching_pages_when_its_time_budget_is_spent(
 def test_the_poll_budget_must_fit_in_the_claim() -> None:
     with pytest.raises(ValueError, match="GAZETTE_FEED_POLL_SECONDS"):
         Settings(feed_poll_seconds=600, feed_claim_seconds=600)
+
+
+def test_a_gb2312_feed_is_polled_and_its_dates_keep_the_publishers_offset(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    body = "".join(f"<p>{line}</p>" for line in (
+        "气象局表示，台风预计今晚在东部沿海登陆，沿海地区居民已经开始撤离。",
+        "当地政府宣布学校停课一天，并在各区开放了临时避难所，供居民使用。",
+        "交通部门说，部分航班和渡轮服务将暂停，直到风力减弱为止。",
+    ) * 4)  # fmt: skip
+    server.routes["/a/1"] = Reply(
+        body=f"<html><head><meta charset='gb2312'><title>台风今晚登陆</title></head><body>"
+        f"<article><h1>台风今晚登陆</h1>{body}</article></body></html>".encode("gb2312"),
+        headers={"Content-Type": "text/html; charset=gb2312"},
+    )
+    feed_xml = (
+        '<?xml version="1.0" encoding="gb2312"?><rss version="2.0"><channel><title>新华网</title>'
+        f"<link>{server.base_url}/</link><item><title>台风今晚登陆</title>"
+        f"<link>{server.url('/a/1')}</link><description>气象局表示，台风预计今晚登陆。</description>"
+        "<pubDate>Wed, 14 Oct 2020 05:50 +0800</pubDate></item></channel></rss>"
+    )
+    server.routes["/gb.xml"] = Reply(
+        body=feed_xml.encode("gb2312"), headers={"Content-Type": "text/xml; charset=gb2312"}
+    )
+    feed = ingest.add(server.url("/gb.xml"))
+    ingest.poll_due(fetcher)
+    polled = ingest.feeds.get_feed(feed.id)
+    assert (polled.last_status, polled.articles, polled.title) == (FeedStatus.OK, 1, "新华网")
+    [article_id] = ingest.feeds.feed_article_ids(feed.id)
+    article = ingest.store.get_article(article_id)
+    assert article.title == "台风今晚登陆"
+    assert "沿海地区居民已经开始撤离" in article.text
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2020-10-14T05:50:00+08:00"
+
+
+def test_a_feed_with_stacked_encodings_records_the_refusal(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    bomb = gzip.compress(gzip.compress(b"\0" * 20_000_000))
+    server.routes["/bomb.xml"] = Reply(body=bomb, headers={"Content-Encoding": "gzip, gzip"})
+    feed = ingest.add(server.url("/bomb.xml"))
+    ingest.poll_due(fetcher)
+    found = ingest.feeds.get_feed(feed.id)
+    assert found.last_status is FeedStatus.ERROR
+    assert found.last_error == (
+        "refused: stacked Content-Encoding 'gzip, gzip' (one layer of gzip or deflate at most)"
+    )
