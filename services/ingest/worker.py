@@ -92,11 +92,20 @@ class InboxIngester:
             accepted, created = submit_article(self._store, self._queue, item.article)
             queued += created
             log.info("ingested %s as %s (%s)", item.origin, accepted.id, accepted.status)
-        target = targets[FAILED if errors else DONE]
-        # A link is moved as the link itself; rename never follows it.
-        os.rename(name, name, src_dir_fd=inbox_fd, dst_dir_fd=target)
+        folder = FAILED if errors else DONE
+        try:
+            # A link is moved as the link itself; rename never follows it.
+            os.rename(name, name, src_dir_fd=inbox_fd, dst_dir_fd=targets[folder])
+            if errors:
+                _write_note(targets[FAILED], name + ".errors", "\n".join(errors) + "\n")
+        except FileNotFoundError:
+            return queued  # taken away meanwhile
+        except OSError as exc:
+            # Not this file's content (a folder of its name in done/, a full disk): the next
+            # files still get their turn, and this one is tried again next round.
+            log.error("%s: cannot move it to %s/: %s", name, folder, exc.strerror or exc)
+            return queued
         if errors:
-            _write_note(target, name + ".errors", "\n".join(errors) + "\n")
             log.warning("%s: %d piece(s) could not be read", name, len(errors))
         return queued
 

@@ -184,3 +184,16 @@ def test_gazette_ingest_of_a_device_is_one_line_and_reads_nothing(
         "/no/such/file.txt: no such file or folder",
         "2 files read, 0 articles queued, 2 files failed",
     ]
+
+
+def test_a_file_that_cannot_be_moved_does_not_hold_back_the_next(
+    tmp_path: Path, store: Store, db10: str
+) -> None:
+    inbox = tmp_path / "inbox"
+    ingester = inbox_ingester(inbox, store, db10)
+    (inbox / "done" / "a.txt").mkdir()  # rename cannot replace a folder with a file
+    (inbox / "a.txt").write_text(GOOD)
+    (inbox / "b.txt").write_text(GOOD.replace("budget", "harbour plan"))
+    assert ingester.poll() == 2
+    assert (inbox / "a.txt").exists()
+    assert (inbox / "done" / "b.txt").is_file()
