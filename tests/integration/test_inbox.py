@@ -191,7 +191,7 @@ def test_a_file_that_cannot_be_moved_does_not_hold_back_the_next(
 ) -> None:
     inbox = tmp_path / "inbox"
     ingester = inbox_ingester(inbox, store, db10)
-    (inbox / "done" / "a.txt").mkdir()  # rename cannot replace a folder with a file
+    (inbox / "done" / "a.txt").mkdir(parents=True)  # rename cannot put a file over a folder
     (inbox / "a.txt").write_text(GOOD)
     (inbox / "b.txt").write_text(GOOD.replace("budget", "harbour plan"))
     assert ingester.poll() == 2
