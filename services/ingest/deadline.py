@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 import httpcore
 
 _DEADLINE: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
+T = TypeVar("T")
 
 
 @contextmanager
@@ -39,6 +42,27 @@ def _bounded(timeout: float | None, expired: type[httpcore.TimeoutException]) ->
     if remaining <= 0:
         raise expired("the request's overall deadline has passed")
     return remaining if timeout is None else min(timeout, remaining)
+
+
+def call_by_deadline(executor: Executor, function: Callable[[], T]) -> T:
+    """`function()`, given up (ConnectTimeout) at the current deadline.
+
+    For blocking calls no socket timeout reaches, such as name resolution: the call runs on
+    `executor`, and a lookup that hangs is left to finish there while the fetch moves on.
+    """
+    moment = _DEADLINE.get()
+    if moment is None:
+        return function()
+    remaining = moment - time.monotonic()
+    if remaining <= 0:
+        raise httpcore.ConnectTimeout("the request's overall deadline has passed")
+    future = executor.submit(function)
+    try:
+        return future.result(timeout=remaining)
+    except FutureTimeout:
+        raise httpcore.ConnectTimeout(
+            "name resolution did not finish by the request's overall deadline"
+        ) from None
 
 
 class DeadlineStream(httpcore.NetworkStream):

@@ -297,3 +297,26 @@ def test_a_fetch_given_less_time_than_its_policy_ends_sooner(server: LocalServer
         spent = fetcher.fetch(server.url("/slow"), timeout=0)
     assert isinstance(result, FetchFailed) and "timed out" in result.message
     assert isinstance(spent, FetchFailed) and "no time left" in spent.message
+
+
+def test_a_name_lookup_that_hangs_ends_at_the_overall_deadline(server: LocalServer) -> None:
+    """getaddrinfo takes no timeout; a hostile DNS server answering slowly must not hold a fetch."""
+    release = threading.Event()
+
+    def slow_resolver(_host: str, _port: int) -> list[str]:
+        release.wait(timeout=10)
+        return ["8.8.8.8"]
+
+    server.routes["/feed.xml"] = Reply(body=RSS)
+    transport = GuardedTransport(
+        allow_private=False, resolver=slow_resolver, network=ToLocalServer()
+    )
+    port = server.base_url.rsplit(":", 1)[1]
+    try:
+        with Fetcher(FetchPolicy(total_timeout=0.5), transport=transport) as fetcher:
+            result = fetcher.fetch(f"http://slow-dns.test:{port}/feed.xml")
+    finally:
+        release.set()
+    assert isinstance(result, FetchFailed)
+    assert "timed out" in result.message
+    assert server.seen == []
