@@ -67,18 +67,22 @@ def _ingest_file(
     path: Path, settings: Settings, store: Store, queue: EnrichQueue, tally: IngestTally
 ) -> None:
     tally.files += 1
-    failed = False
-    for item in read_file(path, settings.max_file_bytes):
-        if item.article is None:
-            print(f"{item.origin}: {item.error}", file=sys.stderr)
-            failed = True
-            continue
-        accepted, created = submit_article(store, queue, item.article)
-        tally.queued += created
-        tally.known += not created
-        note = "" if created else " (already known)"
-        print(f"{accepted.id}\t{accepted.status}\t{item.origin}{note}")
-    tally.failed += failed
+    problems, interrupted = 0, True
+    try:
+        for item in read_file(path, settings.max_file_bytes):
+            if item.article is None:
+                print(f"{item.origin}: {item.error}", file=sys.stderr)
+                problems += 1
+                continue
+            accepted, created = submit_article(store, queue, item.article)
+            tally.queued += created
+            tally.known += not created
+            note = "" if created else " (already known)"
+            print(f"{accepted.id}\t{accepted.status}\t{item.origin}{note}")
+        interrupted = False
+    finally:
+        # A store or queue failure stops the run: not the file's fault, but it was not queued.
+        tally.failed += bool(problems) or interrupted
 
 
 def _count(number: int, noun: str) -> str:

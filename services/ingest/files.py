@@ -62,6 +62,9 @@ def parse_json_lines(content: str, origin: str) -> Iterator[FileArticle]:
         except json.JSONDecodeError as exc:
             yield FileArticle(origin, error=f"invalid JSON: {exc}")
             return
+        except RecursionError:
+            yield FileArticle(origin, error="invalid JSON: nested too deeply")
+            return
         for number, item in enumerate(objects, start=1):
             yield _validated(item, f"{origin}[{number}]")
         return
@@ -72,6 +75,9 @@ def parse_json_lines(content: str, origin: str) -> Iterator[FileArticle]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             yield FileArticle(f"{origin}:{number}", error=f"invalid JSON: {exc}")
+            continue
+        except RecursionError:
+            yield FileArticle(f"{origin}:{number}", error="invalid JSON: nested too deeply")
             continue
         yield _validated(item, f"{origin}:{number}")
 
@@ -96,8 +102,9 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[FileA
         return [FileArticle(origin, error=f"cannot read the file: {exc.strerror or exc}")]
     except Exception as exc:
         # A parser bug must cost one file, not the files after it. The message can quote the
-        # file (or, through a link, anything), so the note carries only the exception's type.
-        log.exception("reading %s failed", origin)
+        # file, so the note carries only the exception's type; the traceback, for a developer,
+        # only at debug level (`gazette ingest` prints no traceback).
+        log.debug("reading %s failed", origin, exc_info=True)
         return [FileArticle(origin, error=f"could not be read ({type(exc).__name__})")]
     return items or [FileArticle(origin, error="nothing to ingest: the file holds no articles")]
 
