@@ -48,7 +48,8 @@ class EntryTally:
     queued: int = 0
     seen: int = 0
     deferred: int = 0  # a page failed for now
-    over_budget: int = 0  # a page beyond this poll's budget
+    over_budget: int = 0  # a page beyond this poll's page budget
+    out_of_time: int = 0  # a page left when this poll's time budget ran out
     empty: int = 0
     pages: int = 0
     # Set when the enrich queue pushed back: the entries not yet queued wait for a later poll.
@@ -120,7 +121,8 @@ class FeedPoller:
         tally = self._queue_entries(feed, parsed)
         # With entries left over, the old validators stay, so that the next poll reads the feed
         # again instead of getting a 304 that hides those entries.
-        keep_old = tally.deferred + tally.over_budget > 0 or tally.queue_full is not None
+        left = tally.deferred + tally.over_budget + tally.out_of_time
+        keep_old = left > 0 or tally.queue_full is not None
         outcome = self._succeeded(
             feed,
             FeedStatus.OK,
@@ -138,8 +140,9 @@ class FeedPoller:
             outcome = outcome.model_copy(
                 update={"next_poll_at": outcome.polled_at + wait, "error": error}
             )
-        elif tally.over_budget:
-            # Due again at once: the rest of the entries come after the other due feeds.
+        elif tally.over_budget and not tally.out_of_time:
+            # Due again at once: the rest of the entries come after the other due feeds. Not
+            # when time ran out: pages that slow would have the feed hold the worker for good.
             outcome = outcome.model_copy(update={"next_poll_at": outcome.polled_at})
         return outcome
 
@@ -155,8 +158,10 @@ class FeedPoller:
                 tally.seen += 1
                 continue
             if candidate.needs_page:
-                spent = self._time_left() <= 0
-                if tally.pages >= self.max_pages or spent or self.stopping():
+                if self._time_left() <= 0:
+                    tally.out_of_time += 1
+                    continue
+                if tally.pages >= self.max_pages or self.stopping():
                     tally.over_budget += 1
                     continue
                 tally.pages += 1
