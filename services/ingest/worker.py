@@ -9,6 +9,7 @@ import signal
 import socket
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -156,9 +157,15 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 
 
 def poll_due_feeds(
-    poller: FeedPoller, holder: str, settings: Settings, stopped: threading.Event
+    poller: FeedPoller,
+    holder: str,
+    settings: Settings,
+    stopped: threading.Event,
+    between: Callable[[], object] = lambda: None,
 ) -> int:
-    """Claim the due feeds one at a time and poll each; return how many were polled."""
+    """Claim the due feeds one at a time and poll each, calling `between` after each poll
+    (the worker reads its inbox there, so slow feeds never keep it waiting for long);
+    return how many were polled."""
     polled = 0
     # One claim per poll, so that a claim's lease runs for one feed only, never for a queue of
     # feeds waiting behind a slow one.
@@ -168,6 +175,7 @@ def poll_due_feeds(
             break
         poller.poll(claimed[0], holder)
         polled += 1
+        between()
     return polled
 
 
@@ -196,14 +204,18 @@ def run_ingest_worker(settings: Settings) -> None:
     signal.signal(signal.SIGINT, stop)
     log.info("ingest worker watching %s and the feeds", inbox.resolve())
     heartbeat.start()
-    while not stopped.is_set():
+
+    def poll_inbox() -> None:
         # One bad round must not end the worker (Redis away, a full disk); the next one retries.
         try:
             ingester.poll()
         except Exception:
             log.exception("ingest poll failed")
+
+    while not stopped.is_set():
+        poll_inbox()
         try:
-            poll_due_feeds(poller, name, settings, stopped)
+            poll_due_feeds(poller, name, settings, stopped, between=poll_inbox)
         except Exception:
             log.exception("feed polling failed")
         stopped.wait(settings.ingest_poll_seconds)

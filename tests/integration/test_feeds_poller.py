@@ -462,3 +462,18 @@ def test_a_feed_with_stacked_encodings_records_the_refusal(
     assert found.last_error == (
         "refused: stacked Content-Encoding 'gzip, gzip' (one layer of gzip or deflate at most)"
     )
+
+
+def test_the_inbox_gets_a_turn_after_each_feed(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    serve_feed(server, "/a.xml", rss(server, []), '"a"')
+    serve_feed(server, "/b.xml", rss(server, []), '"b"')
+    ingest.add(server.url("/a.xml"))
+    ingest.add(server.url("/b.xml"))
+    turns: list[int] = []
+    poller = ingest.poller(fetcher)
+    polled = poll_due_feeds(
+        poller, HOLDER, ingest.settings, threading.Event(), between=lambda: turns.append(1)
+    )
+    assert polled == 2 and len(turns) == 2
