@@ -39,7 +39,13 @@ integration: setup
 e2e: setup
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
+# The dev set and its scorer sit beside a workspace checkout, not in the repository: say so plainly.
 eval: setup
+	@test -f $(GOLD) -a -f $(dir $(GOLD))score.py || { \
+	  echo "make eval: no gold set at $(GOLD) (with score.py beside it)." >&2; \
+	  echo "  The MEANTIME dev set is not part of the repository; run with GOLD=path/to/gold.jsonl." >&2; \
+	  echo "  (tests/data/meantime-sample.jsonl is a 31-article sample of it, without a scorer.)" >&2; \
+	  exit 2; }
 	mkdir -p build/eval
 	$(BIN)/python -m services.enrich.evaluate $(GOLD) --out build/eval/system.jsonl
 
