@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 GOLD ?= ../shared/eval/meantime-en.jsonl
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean
+.PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean compose-test
 
 setup: $(BIN)/gazette
 
@@ -38,6 +38,11 @@ integration: setup
 
 e2e: setup
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# The compose stack for real on a Docker engine of its own: build, up, healthy, an article, the
+# inbox, a killed worker, down (tests/compose/compose_test.sh says how; it skips where no engine runs).
+compose-test: setup
+	bash tests/compose/compose_test.sh
 
 # The dev set and its scorer sit beside a workspace checkout, not in the repository: say so plainly.
 eval: setup
