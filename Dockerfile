@@ -46,7 +46,7 @@ RUN groupadd --system --gid 10001 gazette \
        --shell /usr/sbin/nologin gazette \
     && mkdir -p /var/lib/gazette /inbox && chown gazette:gazette /var/lib/gazette /inbox
 COPY --from=build /opt/venv /opt/venv
-COPY docker/entrypoint.sh /usr/local/bin/gazette-entrypoint
+COPY deploy/entrypoint.sh /usr/local/bin/gazette-entrypoint
 USER 10001:10001
 WORKDIR /var/lib/gazette
 EXPOSE 8000

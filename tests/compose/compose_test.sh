@@ -28,21 +28,23 @@ fail() { say "FAILED: $*" >&2; exit 1; }
 timing() { say "TIMING $1: $2 s"; }
 
 # -- 0. tools ------------------------------------------------------------------------------------
+apt_install() {  # Debian packages, where they are missing and apt-get can be had
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        skip "needs $* (not installed, and installing them needs apt-get as root)"
+    fi
+    say "installing $*"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 need_tools() {
     local missing=()
-    command -v dockerd >/dev/null || missing+=(docker.io)
     command -v docker >/dev/null || missing+=(docker.io)
+    # An engine that already answers needs no dockerd here (Docker Desktop, a CI service).
+    docker info >/dev/null 2>&1 || command -v dockerd >/dev/null || missing+=(docker.io)
     command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 \
         || missing+=(docker-compose)
-    command -v debootstrap >/dev/null || missing+=(debootstrap)
-    [ ${#missing[@]} = 0 ] && return 0
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-        skip "needs ${missing[*]} (not installed, and apt-get needs root)"
-    fi
-    say "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
+    [ ${#missing[@]} = 0 ] || apt_install $(printf '%s\n' "${missing[@]}" | sort -u)
 }
 
 # -- 1. engine -----------------------------------------------------------------------------------
@@ -100,6 +102,7 @@ registry_answers() {
 debian_base() {
     local tarball=$CACHE/bookworm-minbase.tar
     if [ ! -s "$tarball" ]; then
+        command -v debootstrap >/dev/null || apt_install debootstrap
         local started=$SECONDS rootfs=$CACHE/rootfs
         rm -rf "$rootfs"
         say "debootstrap --variant=minbase bookworm (cached in $tarball for next time)"

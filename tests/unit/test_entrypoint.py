@@ -13,7 +13,7 @@ import pytest
 
 from tests.servers import ROOT
 
-ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv"
