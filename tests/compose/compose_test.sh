@@ -51,6 +51,7 @@ need_tools() {
 ENGINE_DIR=
 DATA_ROOT=
 DOCKERD_PID=
+OWN_BRIDGE=
 start_engine() {
     if docker info >/dev/null 2>&1; then
         say "using the Docker engine that answers at ${DOCKER_HOST:-the default socket}"
@@ -62,6 +63,8 @@ start_engine() {
     DATA_ROOT=${GAZETTE_COMPOSE_TEST_DATA_ROOT:-$ENGINE_DIR/data}
     mkdir -p "$DATA_ROOT"
     export DOCKER_HOST=unix://$ENGINE_DIR/docker.sock
+    # dockerd leaves its default bridge behind when it stops: ours goes if it was ours.
+    command -v ip >/dev/null && ! ip link show docker0 >/dev/null 2>&1 && OWN_BRIDGE=docker0
     dockerd --data-root "$DATA_ROOT" --exec-root "$ENGINE_DIR/exec" \
         --pidfile "$ENGINE_DIR/dockerd.pid" --host "$DOCKER_HOST" \
         >"$ENGINE_DIR/dockerd.log" 2>&1 &
@@ -85,6 +88,7 @@ stop_engine() {
         while kill -0 "$DOCKERD_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
         kill -9 "$DOCKERD_PID" 2>/dev/null || true
         wait "$DOCKERD_PID" 2>/dev/null || true
+        [ -z "$OWN_BRIDGE" ] || ip link delete "$OWN_BRIDGE" 2>/dev/null || true
         say "dockerd stopped"
     fi
     if [ -n "$ENGINE_DIR" ]; then
@@ -205,7 +209,6 @@ main() {
     INBOX=$(mktemp -d /tmp/gz-ct-inbox.XXXXXX)
     chown 1000:1000 "$INBOX" && chmod 755 "$INBOX"
     export GAZETTE_INBOX=$INBOX GAZETTE_IMAGE=gazette:compose-test
-    [ -n "${PYTHON_IMAGE:-}" ] && export PYTHON_IMAGE
 
     if "$PYTHON" -c 'import socket; socket.create_connection(("127.0.0.1", 8000), 1)' 2>/dev/null; then
         fail "port 8000, which compose publishes the API on, is taken on this machine"
@@ -214,7 +217,9 @@ main() {
     local started=$SECONDS
     COMPOSE_DOCKER_CLI_BUILD=0 DOCKER_BUILDKIT=0 compose build --quiet api
     timing "build" $((SECONDS - started))
-    say "IMAGE $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' gazette:compose-test)"
+    say "IMAGE $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' gazette:compose-test)" \
+        "(base ${PYTHON_IMAGE:-python:3.11-slim}: $(docker image ls --format '{{.Size}}' \
+        "${PYTHON_IMAGE:-python:3.11-slim}" | head -n 1))"
 
     started=$SECONDS
     compose up -d --quiet-pull 2>&1 | grep -v "^Creating\|^Starting" || true
