@@ -12,10 +12,17 @@ import redis
 from shared.keys import Keys
 from shared.settings import Settings
 from shared.store import Store
+from tests.containers import redis_choice
 from tests.polling import wait_until
 from tests.servers import gazette_env, gazette_process, test_redis_url
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def pytest_report_header() -> str:
+    choice = redis_choice()
+    where = "a container" if choice.containers else "a local redis-server"
+    return f"redis: {where} ({choice.reason})"
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ from tests.servers import (
     redis_process,
 )
 
-DEV_SET = ROOT.parent / "shared" / "eval" / "meantime-en.jsonl"
+# News texts shipped with the tests (tests/data/README.md says where they come from).
+NEWS_SAMPLE = ROOT / "tests" / "data" / "meantime-sample.jsonl"
 
 # Small clock values so that the sweeper and dead-lettering act within a test's patience.
 FAULT_SETTINGS = {
@@ -108,7 +109,7 @@ def start_worker(redis_server: RedisProcess, tmp_path: Path) -> Iterator[Callabl
 
 def dev_articles(count: int) -> list[ArticleIn]:
     """`count` real news texts, each made unique so that none is deduplicated."""
-    with DEV_SET.open(encoding="utf-8") as fh:
+    with NEWS_SAMPLE.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     run = uuid.uuid4().hex[:8]
     picked = [rows[i % len(rows)] for i in range(count)]

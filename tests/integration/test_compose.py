@@ -51,17 +51,40 @@ def test_redis_keeps_every_accepted_write() -> None:
     assert redis["healthcheck"]["test"]
 
 
-def test_each_service_has_a_command_a_healthcheck_and_depends_on_a_healthy_redis() -> None:
+def test_each_service_has_a_command_a_healthcheck_and_depends_on_healthy_stores() -> None:
     services = compose()["services"]
     default = {name for name, service in services.items() if not service.get("profiles")}
-    assert default == {"redis", *GAZETTE_SERVICES}
+    assert default == {"redis", "postgres", *GAZETTE_SERVICES}
     for name in GAZETTE_SERVICES:
         service = services[name]
         assert service["command"][0] == "gazette"
         assert service["healthcheck"]["test"][:3] == ["CMD", "gazette", "healthcheck"]
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert service["environment"]["GAZETTE_REDIS_URL"] == "redis://redis:6379/0"
-        assert service["restart"] == "on-failure"
+        assert "@postgres:5432/gazette" in service["environment"]["GAZETTE_DATABASE_URL"]
+        # A crashed or OOM-killed worker comes back, and so does the stack after a reboot.
+        assert service["restart"] == "unless-stopped"
+
+
+def test_postgres_is_private_persistent_and_health_checked() -> None:
+    postgres = compose()["services"]["postgres"]
+    assert postgres["image"] == "${POSTGRES_IMAGE:-postgres:17}"
+    assert "ports" not in postgres  # only the services reach it
+    assert postgres["volumes"] == ["postgres-data:/var/lib/postgresql/data"]
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    # The password comes from the environment; the default is for a machine of one's own.
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:-")
+    assert postgres["restart"] == "unless-stopped"
+
+
+def test_base_images_can_be_replaced_without_editing_anything() -> None:
+    services = compose()["services"]
+    assert services["api"]["build"]["args"]["PYTHON_IMAGE"] == "${PYTHON_IMAGE:-python:3.11-slim}"
+    assert services["redis"]["image"] == "${REDIS_IMAGE:-redis:7.2-alpine}"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile
+    assert dockerfile.count("FROM ${PYTHON_IMAGE}") == 2  # build and runtime stages
 
 
 def test_flower_is_an_optional_profile_on_the_same_broker() -> None:
