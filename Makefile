@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 GOLD ?= ../shared/eval/meantime-en.jsonl
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean
+.PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean compose-test
 
 setup: $(BIN)/gazette
 
@@ -39,7 +39,18 @@ integration: setup
 e2e: setup
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
+# The compose stack for real on a Docker engine of its own: build, up, healthy, an article, the
+# inbox, a killed worker, down (tests/compose/compose_test.sh says how; it skips where no engine runs).
+compose-test: setup
+	bash tests/compose/compose_test.sh
+
+# The dev set and its scorer sit beside a workspace checkout, not in the repository: say so plainly.
 eval: setup
+	@test -f $(GOLD) -a -f $(dir $(GOLD))score.py || { \
+	  echo "make eval: no gold set at $(GOLD) (with score.py beside it)." >&2; \
+	  echo "  The MEANTIME dev set is not part of the repository; run with GOLD=path/to/gold.jsonl." >&2; \
+	  echo "  (tests/data/meantime-sample.jsonl is a 31-article sample of it, without a scorer.)" >&2; \
+	  exit 2; }
 	mkdir -p build/eval
 	$(BIN)/python -m services.enrich.evaluate $(GOLD) --out build/eval/system.jsonl
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import spacy
 
+from bench.devset import announce_dev_set
 from services.enrich.evaluate import default_model
 from services.enrich.pipeline import UNUSED_COMPONENTS, Source, enrich, enrich_many, load_nlp
 
-DEV_SET = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "meantime-en.jsonl"
 ROUNDS = 3
 
 
@@ -44,7 +44,7 @@ def best_seconds(runs: dict[str, Callable[[], None]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     """Time spaCy's `ner` alone and the whole pipeline over the same texts; print the overhead."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("gold", type=Path, nargs="?", default=DEV_SET)
+    parser.add_argument("gold", type=Path, nargs="?", default=None)
     parser.add_argument("--words", type=int, default=50_000)
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     # The baseline: the model's `ner` component and nothing else.
     ner_only = spacy.load(model, exclude=UNUSED_COMPONENTS)
     assert ner_only.pipe_names == ["ner"], ner_only.pipe_names
-    texts = load_texts(args.gold, args.words)
+    texts = load_texts(args.gold or announce_dev_set(), args.words)
     sources = [Source("", text, None) for text in texts]
     words = sum(len(t.split()) for t in texts)
 

@@ -33,13 +33,13 @@ from urllib.parse import quote, urlsplit
 import httpx
 import psycopg
 
+from bench.devset import announce_dev_set, dev_set
 from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 from tests.servers import postgres_process, redis_process
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_SET = ROOT / ".." / "shared" / "eval" / "meantime-en.jsonl"
 GOLD_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG", "PRO": "PRODUCT", "FIN": "ORG"}
 TAIL_PEOPLE = 20_000
 SOURCES = [f"source-{n:02d}" for n in range(20)]
@@ -88,7 +88,7 @@ def api_server(database_url: str, redis_url: str, log: Path) -> Iterator[str]:
 
 
 def dev_articles() -> list[dict[str, object]]:
-    with DEV_SET.open(encoding="utf-8") as fh:
+    with dev_set().open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -225,6 +225,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
+    announce_dev_set()
     sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[int, dict[str, dict[str, float]]] = {}
     with (

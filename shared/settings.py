@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # The ingest worker watches this folder for article files (text, JSON lines, RSS/Atom).
     inbox_dir: Path | None = None
     ingest_poll_seconds: float = Field(default=2.0, gt=0)
+    # Inbox files and `gazette ingest` files past this size are refused before they are read.
+    max_file_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
     allow_private_urls: bool = False
     # An enrich worker counts as alive while its heartbeat is younger than this.
     worker_heartbeat_seconds: float = Field(default=5.0, gt=0)
@@ -62,6 +64,10 @@ class Settings(BaseSettings):
     # Article pages one poll fetches at most; a feed with more summary-only entries is polled
     # again at once for the rest, after the other due feeds had their turn.
     feed_pages_per_poll: int = Field(default=200, ge=1)
+    # Wall-clock budget of one poll, feed and pages together; once spent, no further page is
+    # fetched (the rest waits for the next poll) and the fetch under way is cut to what is
+    # left. Must stay below `feed_claim_seconds`, so a claim never lapses mid-poll.
+    feed_poll_seconds: float = Field(default=300.0, gt=0)
     fetch_connect_timeout: float = Field(default=5.0, gt=0)
     fetch_read_timeout: float = Field(default=15.0, gt=0)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
@@ -74,6 +80,29 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     # Requests per minute per client address; 0 turns the limit off.
     rate_limit_per_minute: int = Field(default=0, ge=0)
+
+    # -- exposure --
+    # `gazette api` refuses to listen on a non-loopback address while writes need no key; this
+    # says that something in front of it (a proxy with its own auth) guards the writes instead.
+    allow_open_writes: bool = False
+    # Where clients reach the API when that differs from where it binds: in a container it binds
+    # 0.0.0.0, and compose publishes the port on this host address (loopback by default).
+    api_published_host: str | None = None
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: comma-separated addresses
+    # or networks of your reverse proxies, or `*`. Empty: no peer is, the socket's peer is the
+    # client (rate limits, logs).
+    forwarded_allow_ips: str = ""
+    # Clients streaming `/events` from one API process at once; more get 503.
+    max_event_clients: int = Field(default=100, ge=1)
+
+    @model_validator(mode="after")
+    def _poll_fits_in_its_claim(self) -> Settings:
+        if self.feed_poll_seconds >= self.feed_claim_seconds:
+            raise ValueError(
+                f"GAZETTE_FEED_POLL_SECONDS ({self.feed_poll_seconds:g}) must be below "
+                f"GAZETTE_FEED_CLAIM_SECONDS ({self.feed_claim_seconds:g})"
+            )
+        return self
 
     def api_key_set(self) -> frozenset[str]:
         """The configured API keys (empty: writes are open)."""

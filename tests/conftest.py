@@ -14,6 +14,7 @@ from shared.bus import Bus
 from shared.keys import Keys
 from shared.settings import Settings
 from shared.store import FeedStore, Store
+from tests.containers import redis_choice
 from tests.polling import wait_until
 from tests.servers import (
     empty_archive,
@@ -24,6 +25,12 @@ from tests.servers import (
 )
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def pytest_report_header() -> str:
+    choice = redis_choice()
+    where = "a container" if choice.containers else "a local redis-server"
+    return f"redis: {where} ({choice.reason})"
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import redis
 
 from services.postgres import EmbeddedPostgres
 from shared.store.migrate import migrate
+from tests.containers import REDIS_IMAGE, redis_choice
 from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,16 +28,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _docker_engine_answers() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    try:
-        probe = subprocess.run(["docker", "info"], capture_output=True, timeout=5, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
 
 
 def redis_server_binary() -> str:
@@ -53,7 +44,7 @@ def redis_server_binary() -> str:
 def redis_in_container() -> Iterator[str]:
     from testcontainers.redis import RedisContainer
 
-    with RedisContainer("redis:7-alpine") as container:
+    with RedisContainer(REDIS_IMAGE) as container:
         host = container.get_container_host_ip()
         yield f"redis://{host}:{container.get_exposed_port(6379)}/0"
 
@@ -113,8 +104,8 @@ class RedisProcess:
 
 @contextmanager
 def test_redis_url() -> Iterator[str]:
-    """The session's Redis: a container where a Docker engine answers, else a local process."""
-    if _docker_engine_answers():
+    """The session's Redis: a container where one can start (`redis_choice`), else a process."""
+    if redis_choice().containers:
         with redis_in_container() as url:
             yield url
         return

@@ -9,13 +9,16 @@ import anyio
 from fastapi import FastAPI
 
 from services.api.auth import RequireWriteKey
+from services.api.event_hub import EventHub
+from services.api.headers import SecurityHeaders
 from services.api.limits import BodyLimit, RateLimit
 from services.api.openapi import declare_cross_cutting
 from services.api.problems import install_problem_handlers
-from services.api.routes import articles, entities, events, health, recovery, web
+from services.api.routes import articles, docs, entities, events, health, recovery, web
 from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
 from shared.bus import Bus
+from shared.keys import Keys
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings, get_settings
 from shared.store import FeedStore, Reader, Store
@@ -40,9 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.bus = bus
         app.state.feed_store = FeedStore(store.database)
         app.state.queue = EnrichQueue(create_celery_app(settings))
+        event_hub = EventHub(settings.require_redis_url(), Keys(), settings.max_event_clients)
+        app.state.event_hub = event_hub
         try:
             yield
         finally:
+            await event_hub.close()
             await reader.close()
             bus.close()
             store.close()
@@ -52,6 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="News articles enriched with named entities and TIMEX3 dates.",
         lifespan=lifespan,
+        # Swagger UI is served from the package (routes/docs.py); ReDoc would need a CDN.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     install_problem_handlers(app)
     app.include_router(articles.router)
@@ -62,13 +72,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(entities.router)
     app.include_router(events.router)
-    app.include_router(web.router)
+    # Static files first: the web view answers every other /ui path with an HTML page.
     app.mount("/ui/static", web.static, name="web-static")
-    # The last added runs first: rate limit, then the API key, then the body size.
+    app.include_router(web.router)
+    app.include_router(docs.router)
+    app.mount(docs.STATIC_PATH, docs.static, name="docs-static")
+    # The last added runs first: security headers (so every answer has them, refusals too),
+    # then the rate limit, then the API key, then the body size.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.api_key_set():
         app.add_middleware(RequireWriteKey, keys=settings.api_key_set())
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(SecurityHeaders)
     declare_cross_cutting(app)
     return app

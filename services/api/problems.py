@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared.errors import GazetteError
 
 PROBLEM_JSON = "application/problem+json"
+# A problem names the path it answers, but does not echo a crafted path of any length back.
+MAX_INSTANCE = 200
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +45,7 @@ def problem_response(
         title=title or HTTPStatus(status).phrase,
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=request.url.path[:MAX_INSTANCE],
         errors=errors,
     )
     return JSONResponse(

@@ -8,18 +8,23 @@ from datetime import datetime
 from hashlib import sha256
 from urllib.parse import urlsplit
 
+import re2
+
 from services.ingest.extract import ExtractedPage
 from services.ingest.feeds import FeedEntry, ParsedFeed
-from shared.models import ArticleIn
+from shared.models import EARLIEST_YEAR, LATEST_YEAR, ArticleIn
 from shared.urls import canonicalize
 
 MIN_FULL_TEXT_WORDS = 100
+# A teaser with fewer distinct words of four letters or more is not compared with its page.
+MIN_TEASER_WORDS = 5
+_WORD = re.compile(r"\w+")
 TITLE_FROM_TEXT_CHARS = 120
-# Endings by which feeds mark an excerpt of a longer article.
-_TRUNCATION_MARK = re.compile(
-    r"(\.\.\.|…|\[\s*(\.\.\.|…)\s*\]|\b(read|continue reading|read the full|more)\b[^.!?]{0,40})"
-    r"\s*[\]»›>)]*\s*$",
-    re.IGNORECASE,
+# Endings by which feeds mark an excerpt of a longer article. RE2 (linear time): with Python's
+# engine, "..." followed by a long run of spaces backtracks quadratically.
+_TRUNCATION_MARK = re2.compile(
+    r"(?i)(\.\.\.|…|\[\s*(\.\.\.|…)\s*\]|\b(read|continue reading|read the full|more)\b"
+    r"[^.!?]{0,40})\s*[\]»›>)]*\s*$"
 )
 
 
@@ -44,12 +49,17 @@ class ArticleCandidate:
         return not self.complete and self.url is not None
 
     def with_page(self, page: ExtractedPage) -> ArticleCandidate:
-        """This candidate completed by its extracted page; the feed's own fields win."""
+        """This candidate completed by its extracted page; the feed's own fields win.
+
+        A page without article text, or whose "main text" shares no word with the feed's
+        teaser (a notice, another story), leaves the teaser as the text; its date still counts.
+        """
+        text = page.text if page.text and shares_words(self.text, page.text) else self.text
         return replace(
             self,
             url=page.canonical_url,
             title=self.title or page.title,
-            text=page.text,
+            text=text,
             published=self.published or page.published,
             author=self.author or page.author,
             complete=True,
@@ -65,8 +75,15 @@ class ArticleCandidate:
             text=self.text[:1_000_000],
             url=self.url,
             source=source[:200] if source else None,
-            published_at=self.published,
+            published_at=_plausible(self.published),
         )
+
+
+def _plausible(published: datetime | None) -> datetime | None:
+    """A feed's date outside the years a submission may carry is dropped, not the entry."""
+    if published is None or not EARLIEST_YEAR <= published.year <= LATEST_YEAR:
+        return None
+    return published
 
 
 def candidates_from_feed(
@@ -97,6 +114,19 @@ def candidate_from_entry(
 def is_full_text(text: str, *, min_words: int = MIN_FULL_TEXT_WORDS) -> bool:
     """Whether a text is a whole article: long enough and not ending like a teaser."""
     return len(text.split()) >= min_words and _TRUNCATION_MARK.search(text) is None
+
+
+def shares_words(teaser: str, text: str) -> bool:
+    """Whether a page's text has any word of the feed's teaser; True when the teaser is too
+    short (or written without spaces) to judge by."""
+    words = _content_words(teaser)
+    if len(words) < MIN_TEASER_WORDS:
+        return True
+    return not words.isdisjoint(_content_words(text))
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.lower()) if len(word) >= 4}
 
 
 def content_hash(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from collections.abc import Mapping
@@ -16,8 +17,10 @@ from xml.sax.handler import ContentHandler
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import create_parser
+from feedparser.encodings import convert_to_utf8
 
 from services.ingest.extract import html_to_text, normalise_text
+from services.ingest.published import feed_timestamp, first_plausible, parse_timestamp
 
 JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
 
@@ -56,8 +59,8 @@ def parse_feed(
     """Entries of a feed document; FeedParseError for anything that is not a readable feed."""
     if _looks_like_json(content, content_type):
         return _parse_json_feed(content, url)
-    refuse_entity_declarations(content)
     headers = {"content-type": content_type or "application/xml"}
+    refuse_entity_declarations(content, headers)
     if url:
         headers["content-location"] = url
     # A file-like object, never bare bytes or str: feedparser treats those as a path or a URL
@@ -80,7 +83,7 @@ def parse_feed(
         raise FeedParseError(f"not a readable RSS, Atom or JSON feed{reason}")
     return ParsedFeed(
         format=str(parsed.get("version") or "unknown"),
-        title=_one_line(parsed.feed.get("title")),  # feedparser unescaped it already
+        title=_one_line(_detail_text(parsed.feed.get("title_detail") or {})),
         link=parsed.feed.get("link"),
         entries=[_entry_from_feedparser(entry) for entry in parsed.entries],
         warning=f"feed is not well-formed: {problem}" if problem is not None else None,
@@ -99,27 +102,41 @@ class _StopAtRoot(ContentHandler):
         raise _RootReached
 
 
-def refuse_entity_declarations(content: bytes) -> None:
+def refuse_entity_declarations(content: bytes, headers: Mapping[str, str] | None = None) -> None:
     """FeedParseError if the document declares entities (billion laughs, external entities).
 
-    Only the prolog is read, by defusedxml's hardened expat reader. A plain DOCTYPE (as old RSS
-    0.91 feeds carry) is fine; what is refused is any <!ENTITY>. When the prolog itself is not
-    well-formed, a raw search for an entity declaration decides instead.
+    Only the prolog is read, by defusedxml's hardened expat reader, of the document as
+    feedparser will read it: converted to UTF-8 by feedparser's own encoding detection (expat
+    reads no multi-byte encoding such as GB2312, Big5 or EUC-KR, nor UTF-16 it cannot sniff).
+    A plain DOCTYPE (as old RSS 0.91 feeds carry) is fine; what is refused is any <!ENTITY>.
+    When the prolog itself is not well-formed, a raw search for an entity declaration decides.
     """
+    decoded = _as_utf8(content, headers)
     # forbid_external would refuse the public DTD of an RSS 0.91 DOCTYPE, which nothing fetches
     # (expat resolves no external subset, feedparser turns external entities off); external
     # entities themselves are declarations, which forbid_entities refuses.
     parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
     parser.setContentHandler(_StopAtRoot())
     try:
-        parser.parse(io.BytesIO(content))
+        parser.parse(io.BytesIO(decoded))
     except _RootReached:
         return
     except DefusedXmlException as exc:
         raise FeedParseError(f"refused: the document declares XML entities ({exc})") from None
-    except (SAXException, UnicodeError, LookupError):
-        if _declares_entity_raw(content):
+    except (SAXException, ValueError, LookupError):
+        # ValueError covers UnicodeError and expat's "multi-byte encodings are not supported".
+        if _declares_entity_raw(decoded) or _declares_entity_raw(content):
             raise FeedParseError("refused: the document declares XML entities") from None
+
+
+def _as_utf8(content: bytes, headers: Mapping[str, str] | None) -> bytes:
+    """The document re-encoded in UTF-8 exactly as feedparser will parse it."""
+    result: dict[str, Any] = {}
+    try:
+        converted = convert_to_utf8(dict(headers or {}), content, result)
+    except (ValueError, LookupError):
+        return content
+    return converted if isinstance(converted, bytes) else content
 
 
 def _declares_entity_raw(content: bytes) -> bool:
@@ -130,13 +147,16 @@ def _declares_entity_raw(content: bytes) -> bool:
     return any(b"<!entity" in text.lower() for text in texts)
 
 
-def _entry_from_feedparser(entry: Mapping[str, Any]) -> FeedEntry:
+def _entry_from_feedparser(entry: dict[str, Any]) -> FeedEntry:
     link = entry.get("link") or None
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     content = max((_detail_text(c) for c in contents), key=len, default="") or None
     summary = _detail_text(entry.get("summary_detail") or {"value": entry.get("summary")})
-    published = _struct_to_datetime(
-        entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+    # The first date that is not a placeholder, in the offset the publisher wrote it in.
+    published = first_plausible(
+        # dict.get: feedparser's own get() maps a missing `updated` to `published`, and warns.
+        feed_timestamp(dict.get(entry, name), dict.get(entry, f"{name}_parsed"))
+        for name in ("published", "updated", "created")
     )
     title_detail = entry.get("title_detail") or {"value": entry.get("title")}
     title = " ".join(_detail_text(title_detail).split()) or None
@@ -148,25 +168,21 @@ def _entry_from_feedparser(entry: Mapping[str, Any]) -> FeedEntry:
         summary=summary if summary and summary != content else None,
         content=content,
         published=published,
-        author=_one_line(entry.get("author")),
+        author=_one_line(_unescape(entry.get("author"))),
     )
 
 
 def _detail_text(detail: Mapping[str, Any]) -> str:
     value = str(detail.get("value") or "")
     if str(detail.get("type") or "").lower() == "text/plain":
-        return normalise_text(value)
+        # Publishers escape plain-text fields as if they were HTML (`you&#039;ll`): once more.
+        return normalise_text(html.unescape(value))
     return html_to_text(value)
 
 
-def _struct_to_datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        year, month, day, hour, minute, second = value[:6]
-        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
+def _unescape(value: object) -> str | None:
+    """A tag-less field with its HTML entities decoded, once (`&amp;amp;` is `&amp;`)."""
+    return html.unescape(value) if isinstance(value, str) else None
 
 
 def _looks_like_json(content: bytes, content_type: str | None) -> bool:
@@ -196,7 +212,7 @@ def _parse_json_feed(content: bytes, url: str | None) -> ParsedFeed:
     skipped = len(items) - len(entries)
     return ParsedFeed(
         format=f"json{version}",
-        title=_one_line(data.get("title")),
+        title=_one_line(_unescape(data.get("title"))),
         link=_string(data.get("home_page_url")),
         entries=entries,
         warning=f"{skipped} items are not objects and were skipped" if skipped else None,
@@ -206,13 +222,15 @@ def _parse_json_feed(content: bytes, url: str | None) -> ParsedFeed:
 def _entry_from_json(item: Mapping[str, Any], base: str | None) -> FeedEntry:
     raw_link = _string(item.get("url")) or _string(item.get("external_url"))
     link = urljoin(base, raw_link) if raw_link and base else raw_link
-    html, plain = _string(item.get("content_html")), _string(item.get("content_text"))
-    content = html_to_text(html) if html else normalise_text(plain) if plain else None
-    summary = normalise_text(_string(item.get("summary")) or "") or None
-    published = _iso_to_datetime(item.get("date_published") or item.get("date_modified"))
-    title = _one_line(item.get("title"))
+    markup, plain = _string(item.get("content_html")), _string(item.get("content_text"))
+    content = html_to_text(markup) if markup else normalise_text(html.unescape(plain or ""))
+    summary = normalise_text(html.unescape(_string(item.get("summary")) or "")) or None
+    published = first_plausible(
+        parse_timestamp(item.get(name)) for name in ("date_published", "date_modified")
+    )
+    title = _one_line(_unescape(item.get("title")))
     authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
-    names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+    names = [_unescape(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
     return FeedEntry(
         guid=str(item.get("id") or link or _fallback_guid(title, published, summary or content)),
         link=link,
@@ -224,19 +242,11 @@ def _entry_from_json(item: Mapping[str, Any], base: str | None) -> FeedEntry:
     )
 
 
-def _iso_to_datetime(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _fallback_guid(title: str | None, published: datetime | None, text: str | None) -> str:
     """A stable id for entries with neither id nor link, from what identifies them."""
-    key = "\x1f".join([title or "", published.isoformat() if published else "", text or ""])
+    # In UTC, so that an id does not change with the offset a date is kept in.
+    moment = published.astimezone(UTC).isoformat() if published else ""
+    key = "\x1f".join([title or "", moment, text or ""])
     return "sha256:" + sha256(key.encode("utf-8")).hexdigest()
 
 

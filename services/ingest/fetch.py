@@ -15,6 +15,8 @@ from types import TracebackType
 import httpx
 
 from services.ingest.backoff import parse_retry_after
+from services.ingest.content_coding import ACCEPT_ENCODING, BodyDecoder, ContentCodingError
+from services.ingest.deadline import deadline_at
 from services.ingest.safety import GuardedTransport, UnsafeURLError, check_url
 
 USER_AGENT = "Gazette/0.1 (+https://github.com/gazette)"
@@ -35,7 +37,8 @@ class FetchPolicy:
     allow_private: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
-    # Bounds a server that trickles bytes just fast enough to beat the read timeout.
+    # One deadline for a whole fetch, connect to last byte, redirects included: bounds a
+    # server that trickles headers or body just fast enough to beat the read timeout.
     total_timeout: float = 60.0
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
@@ -134,16 +137,28 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        timeout: float | None = None,
     ) -> FetchResult:
-        """GET `url`, following and checking redirects; conditional when validators are given."""
-        headers = {"Accept": accept}
+        """GET `url`, following and checking redirects; conditional when validators are given.
+
+        The whole fetch ends within the policy's `total_timeout`, or `timeout` when shorter.
+        """
+        headers = {"Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = self._monotonic() + self.policy.total_timeout
+        allowed = (
+            self.policy.total_timeout
+            if timeout is None
+            else min(timeout, self.policy.total_timeout)
+        )
+        if allowed <= 0:
+            return FetchFailed(url, "timed out (no time left for this fetch)")
+        deadline = self._monotonic() + allowed
         try:
-            return self._follow(url, headers, deadline)
+            with deadline_at(time.monotonic() + allowed):
+                return self._follow(url, headers, deadline)
         except UnsafeURLError as exc:
             return FetchFailed(url, str(exc))
         except httpx.TimeoutException as exc:
@@ -208,12 +223,29 @@ class Fetcher:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
             return f"response too large: Content-Length {declared} exceeds {cap} bytes"
+        try:
+            decoder = BodyDecoder(response.headers.get("Content-Encoding"))
+        except ContentCodingError as exc:
+            return str(exc)
         body = bytearray()
-        # Counting decoded bytes also stops a small gzip body that inflates past the cap.
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > cap:
-                return f"response too large: more than {cap} bytes"
-            if self._monotonic() > deadline:
-                return f"response too slow: not complete in {self.policy.total_timeout:g}s"
+        too_large = f"response too large: more than {cap} bytes"
+        # The raw bytes are decoded here, one bounded step at a time, so that every byte any
+        # layer produces counts against the cap before it is held (see content_coding).
+        try:
+            for raw in response.iter_raw():
+                chunk = raw
+                while True:
+                    body += decoder.decode(chunk, cap + 1 - len(body))
+                    if len(body) > cap:
+                        return too_large
+                    chunk = b""
+                    if not decoder.has_pending:
+                        break
+                if self._monotonic() > deadline:
+                    return f"response too slow: not complete in {self.policy.total_timeout:g}s"
+            body += decoder.finish()
+        except ContentCodingError as exc:
+            return str(exc)
+        if len(body) > cap:
+            return too_large
         return bytes(body)

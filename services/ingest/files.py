@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,16 @@ from pydantic import ValidationError
 
 from services.ingest.entries import candidates_from_feed
 from services.ingest.feeds import JSON_FEED_VERSION_PREFIX, FeedParseError, parse_feed
+from services.ingest.regular_files import (
+    DEFAULT_MAX_FILE_BYTES,
+    FileRefused,
+    check_regular,
+    find_files,
+    read_regular_file,
+)
 from shared.models import ArticleIn
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
@@ -52,6 +62,9 @@ def parse_json_lines(content: str, origin: str) -> Iterator[FileArticle]:
         except json.JSONDecodeError as exc:
             yield FileArticle(origin, error=f"invalid JSON: {exc}")
             return
+        except RecursionError:
+            yield FileArticle(origin, error="invalid JSON: nested too deeply")
+            return
         for number, item in enumerate(objects, start=1):
             yield _validated(item, f"{origin}[{number}]")
         return
@@ -63,37 +76,65 @@ def parse_json_lines(content: str, origin: str) -> Iterator[FileArticle]:
         except json.JSONDecodeError as exc:
             yield FileArticle(f"{origin}:{number}", error=f"invalid JSON: {exc}")
             continue
+        except RecursionError:
+            yield FileArticle(f"{origin}:{number}", error="invalid JSON: nested too deeply")
+            continue
         yield _validated(item, f"{origin}:{number}")
 
 
-def read_articles(path: Path) -> Iterator[FileArticle]:
-    """Every article in a file, or in the supported files below a folder."""
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield from read_articles(child)
-        return
+def read_articles(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[FileArticle]:
+    """Every article in a file, or in the supported files below a folder (links not followed)."""
+    for found in find_files(path, SUPPORTED_SUFFIXES):
+        yield from read_file(found, max_bytes)
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[FileArticle]:
+    """The articles of one file, or why it could not be read; never raises for the file.
+
+    A file that yields nothing says so, as an error: a silent empty result looks like success.
+    """
+    origin = str(path)
+    try:
+        items = list(_parse_file(path, max_bytes))
+    except FileRefused as exc:
+        return [FileArticle(origin, error=str(exc))]
+    except OSError as exc:
+        return [FileArticle(origin, error=f"cannot read the file: {exc.strerror or exc}")]
+    except Exception as exc:
+        # A parser bug must cost one file, not the files after it. The message can quote the
+        # file, so the note carries only the exception's type; the traceback, for a developer,
+        # only at debug level (`gazette ingest` prints no traceback).
+        log.debug("reading %s failed", origin, exc_info=True)
+        return [FileArticle(origin, error=f"could not be read ({type(exc).__name__})")]
+    return items or [FileArticle(origin, error="nothing to ingest: the file holds no articles")]
+
+
+def _parse_file(path: Path, max_bytes: int) -> Iterator[FileArticle]:
     origin = str(path)
     suffix = path.suffix.lower()
+    check_regular(path)  # a device or a link is named as such, whatever its suffix
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield FileArticle(origin, error=f"unsupported file type {suffix or '(none)'!r}")
+        return
+    raw = read_regular_file(path, max_bytes)
+    # A feed declares its own encoding, so it is handed to the parser as bytes.
+    if suffix in FEED_SUFFIXES or (suffix == ".json" and is_json_feed(raw)):
+        yield from parse_feed_file(raw, origin)
+        return
     try:
-        raw = path.read_bytes()
-        # A feed declares its own encoding, so it is handed to the parser as bytes.
-        if suffix in FEED_SUFFIXES or (suffix == ".json" and is_json_feed(raw)):
-            yield from parse_feed_file(raw, origin)
-            return
         content = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        yield FileArticle(origin, error=f"cannot read the file: {exc}")
+    except UnicodeDecodeError as exc:
+        yield FileArticle(origin, error=f"cannot read the file: not UTF-8 text ({exc.reason})")
         return
     if suffix in JSON_LINES_SUFFIXES:
         yield from parse_json_lines(content, origin)
-    elif suffix in TEXT_SUFFIXES:
+    else:
         try:
             yield FileArticle(origin, article=parse_plain_text(content, source=None))
-        except (ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            yield FileArticle(origin, error=describe_invalid(exc))
+        except ValueError as exc:
             yield FileArticle(origin, error=str(exc))
-    else:
-        yield FileArticle(origin, error=f"unsupported file type {suffix or '(none)'!r}")
 
 
 def is_json_feed(content: bytes) -> bool:
@@ -121,7 +162,7 @@ def parse_feed_file(content: bytes, origin: str) -> Iterator[FileArticle]:
         try:
             article = candidate.to_article_in(source=feed.title)
         except ValidationError as exc:
-            yield FileArticle(where, error=str(exc))
+            yield FileArticle(where, error=describe_invalid(exc))
             continue
         if article is None:
             yield FileArticle(where, error="the entry has no text")
@@ -129,11 +170,15 @@ def parse_feed_file(content: bytes, origin: str) -> Iterator[FileArticle]:
             yield FileArticle(where, article=article)
 
 
+def describe_invalid(exc: ValidationError) -> str:
+    """Which fields are wrong and why, without quoting their values (pydantic's `str` does)."""
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'article'}: {e['msg']}" for e in exc.errors()
+    )
+
+
 def _validated(item: object, origin: str) -> FileArticle:
     try:
         return FileArticle(origin, article=ArticleIn.model_validate(item))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'article'}: {e['msg']}" for e in exc.errors()
-        )
-        return FileArticle(origin, error=problems)
+        return FileArticle(origin, error=describe_invalid(exc))

@@ -7,6 +7,7 @@ recorded on the feed and the worker moves on to the next one.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,7 +48,8 @@ class EntryTally:
     queued: int = 0
     seen: int = 0
     deferred: int = 0  # a page failed for now
-    over_budget: int = 0  # a page beyond this poll's budget
+    over_budget: int = 0  # a page beyond this poll's page budget
+    out_of_time: int = 0  # a page left when this poll's time budget ran out
     empty: int = 0
     pages: int = 0
     # Set when the enrich queue pushed back: the entries not yet queued wait for a later poll.
@@ -65,10 +67,17 @@ class FeedPoller:
     bus: Bus
     # Pages one poll fetches at most (see Settings.feed_pages_per_poll).
     max_pages: int = 200
+    # Seconds one poll may take, feed and pages together (see Settings.feed_poll_seconds).
+    budget_seconds: float = 300.0
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
     # True once the worker is shutting down: the entries left are kept for the next poll.
     stopping: Callable[[], bool] = lambda: False
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    monotonic: Callable[[], float] = time.monotonic
+    _ends_at: float = field(default=0.0, init=False, repr=False)
+
+    def _time_left(self) -> float:
+        return self._ends_at - self.monotonic()
 
     def poll(self, feed_id: str, holder: str) -> FeedPollOutcome | None:
         """Poll a feed `holder` has claimed and record the outcome; None if it was deleted."""
@@ -76,6 +85,7 @@ class FeedPoller:
             feed = self.feeds.get_feed(feed_id)
         except FeedNotFound:
             return None
+        self._ends_at = self.monotonic() + self.budget_seconds
         try:
             outcome = self._poll(feed)
         except Exception as exc:
@@ -92,7 +102,9 @@ class FeedPoller:
         return outcome
 
     def _poll(self, feed: Feed) -> FeedPollOutcome:
-        result = self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        result = self.fetcher.fetch(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified, timeout=self._time_left()
+        )
         if isinstance(result, NotModified):
             # A 304: nothing to parse. The server may have sent fresher validators.
             return self._succeeded(
@@ -110,7 +122,8 @@ class FeedPoller:
         tally = self._queue_entries(feed, parsed)
         # With entries left over, the old validators stay, so that the next poll reads the feed
         # again instead of getting a 304 that hides those entries.
-        keep_old = tally.deferred + tally.over_budget > 0 or tally.queue_full is not None
+        left = tally.deferred + tally.over_budget + tally.out_of_time
+        keep_old = left > 0 or tally.queue_full is not None
         outcome = self._succeeded(
             feed,
             FeedStatus.OK,
@@ -128,8 +141,9 @@ class FeedPoller:
             outcome = outcome.model_copy(
                 update={"next_poll_at": outcome.polled_at + wait, "error": error}
             )
-        elif tally.over_budget:
-            # Due again at once: the rest of the entries come after the other due feeds.
+        elif tally.over_budget and not tally.out_of_time:
+            # Due again at once: the rest of the entries come after the other due feeds. Not
+            # when time ran out: pages that slow would have the feed hold the worker for good.
             outcome = outcome.model_copy(update={"next_poll_at": outcome.polled_at})
         return outcome
 
@@ -145,6 +159,9 @@ class FeedPoller:
                 tally.seen += 1
                 continue
             if candidate.needs_page:
+                if self._time_left() <= 0:
+                    tally.out_of_time += 1
+                    continue
                 if tally.pages >= self.max_pages or self.stopping():
                     tally.over_budget += 1
                     continue
@@ -191,7 +208,7 @@ class FeedPoller:
         return candidate.with_page(page) if isinstance(page, ExtractedPage) else candidate
 
     def _read_page(self, url: str) -> ExtractedPage | _Deferred | None:
-        result = self.fetcher.fetch(url, accept=PAGE_ACCEPT)
+        result = self.fetcher.fetch(url, accept=PAGE_ACCEPT, timeout=self._time_left())
         if isinstance(result, Fetched):
             return extract_page(result.content, result.final_url)
         if isinstance(result, RetryLater) or (

@@ -11,10 +11,14 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+
+from services.ingest.deadline import DeadlineBackend, call_by_deadline
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -107,6 +111,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._allow_private = allow_private
         self._resolver = resolver
         self._inner = inner if inner is not None else httpcore.SyncBackend()
+        # getaddrinfo takes no timeout: lookups run here so the fetch's deadline bounds them.
+        self._lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
 
     def connect_tcp(
         self,
@@ -116,9 +122,15 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = checked_addresses(
-            host.strip("[]"), port, allow_private=self._allow_private, resolver=self._resolver
+        lookup = partial(
+            checked_addresses,
+            host.strip("[]"),
+            port,
+            allow_private=self._allow_private,
+            resolver=self._resolver,
         )
+        literal = _is_ip_literal(host.strip("[]").split("%", 1)[0])
+        addresses = lookup() if literal else call_by_deadline(self._lookups, lookup)
         failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in addresses:
             try:
@@ -169,7 +181,8 @@ class GuardedTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
+            # Inside the guard, every connection also keeps the fetch's overall deadline.
             network_backend=GuardedBackend(
-                allow_private=allow_private, resolver=resolver, inner=network
+                allow_private=allow_private, resolver=resolver, inner=DeadlineBackend(network)
             ),
         )

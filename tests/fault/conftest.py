@@ -30,8 +30,8 @@ from tests.servers import (
     redis_process,
 )
 
-# The repository's own sample news (a fresh clone has nothing outside it).
-NEWS = ROOT / "seeds" / "articles" / "wikinews-sample.jsonl"
+# News texts shipped with the tests (tests/data/README.md says where they come from).
+NEWS_SAMPLE = ROOT / "tests" / "data" / "meantime-sample.jsonl"
 
 # Small clock values so that the sweeper and dead-lettering act within a test's patience.
 FAULT_SETTINGS = {
@@ -128,7 +128,7 @@ def start_worker(
 
 def dev_articles(count: int) -> list[ArticleIn]:
     """`count` real news texts, each made unique so that none is deduplicated."""
-    with NEWS.open(encoding="utf-8") as fh:
+    with NEWS_SAMPLE.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     run = uuid.uuid4().hex[:8]
     picked = [rows[i % len(rows)] for i in range(count)]

@@ -44,9 +44,10 @@ def test_the_api_stores_an_articles_canonical_url_and_dedupes_on_it(client: Test
     assert stored["url"] == "https://courier.example/news/a?a=1&b=2"
 
 
-def test_a_url_that_is_not_parseable_is_kept_as_given(client: TestClient) -> None:
+def test_a_url_that_is_not_parseable_is_refused(client: TestClient) -> None:
+    # It could be neither fetched nor linked to; an article URL is absolute http(s) only.
     answer = client.post(
         "/articles", json={"title": "T", "text": "Words.", "url": "http://[broken/page"}
     )
-    assert answer.status_code == 202
-    assert client.get(f"/articles/{answer.json()['id']}").json()["url"] == "http://[broken/page"
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"][-1] == "url"

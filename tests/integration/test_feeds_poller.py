@@ -3,6 +3,7 @@ no worker consumes it, so the queued tasks can be counted)."""
 
 from __future__ import annotations
 
+import gzip
 import threading
 import uuid
 from collections.abc import Iterator
@@ -383,3 +384,99 @@ def test_a_full_enrich_queue_holds_the_rest_back_without_counting_an_error(
     ingest.poll_due(fetcher)  # the queue has room again
     assert ingest.feeds.get_feed(feed.id).articles == 4
     assert ingest.queued() == 4
+
+
+def test_a_poll_stops_fetching_pages_when_its_time_budget_is_spent(
+    ingest: Ingest, server: LocalServer
+) -> None:
+    """Pages that trickle their headers: the first is cut at the poll's budget, the rest wait.
+
+    Each page would take about 20 s; without a poll budget, five of them hold the claim for
+    minutes.
+    """
+    stories = [make_story(n) for n in range(60, 65)]
+    for story in stories:
+        server.routes[story.path] = Reply(body=b"<html></html>", headers={"X": "p" * 80},
+                                          trickle=0.2)  # fmt: skip
+    serve_feed(server, "/rss.xml", rss(server, stories), '"t"')
+    feed = ingest.add(server.url("/rss.xml"))
+    with Fetcher(FetchPolicy(allow_private=True, read_timeout=5)) as fetcher:
+        poller = FeedPoller(ingest.feeds, ingest.store, ingest.queue, fetcher, budget_seconds=1.0)
+        [claimed] = ingest.feeds.claim_due_feeds(HOLDER, 1, 60)
+        outcome = poller.poll(claimed, HOLDER)
+    assert outcome is not None and outcome.status is FeedStatus.OK
+    assert outcome.new_articles == 0
+    # The rest waits for the feed's next poll, not at once: pages this slow would otherwise
+    # have the feed hold the worker for good.
+    assert outcome.next_poll_at == outcome.polled_at + timedelta(seconds=900)
+    pages = [path for path, _ in server.seen if path.startswith("/news/")]
+    assert pages == [stories[0].path]  # the first page was cut short, the others never asked
+    assert ingest.feeds.get_feed(feed.id).etag is None
+
+
+def test_the_poll_budget_must_fit_in_the_claim() -> None:
+    with pytest.raises(ValueError, match="GAZETTE_FEED_POLL_SECONDS"):
+        Settings(feed_poll_seconds=600, feed_claim_seconds=600)
+
+
+def test_a_gb2312_feed_is_polled_and_its_dates_keep_the_publishers_offset(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    body = "".join(f"<p>{line}</p>" for line in (
+        "气象局表示，台风预计今晚在东部沿海登陆，沿海地区居民已经开始撤离。",
+        "当地政府宣布学校停课一天，并在各区开放了临时避难所，供居民使用。",
+        "交通部门说，部分航班和渡轮服务将暂停，直到风力减弱为止。",
+    ) * 4)  # fmt: skip
+    server.routes["/a/1"] = Reply(
+        body=f"<html><head><meta charset='gb2312'><title>台风今晚登陆</title></head><body>"
+        f"<article><h1>台风今晚登陆</h1>{body}</article></body></html>".encode("gb2312"),
+        headers={"Content-Type": "text/html; charset=gb2312"},
+    )
+    feed_xml = (
+        '<?xml version="1.0" encoding="gb2312"?><rss version="2.0"><channel><title>新华网</title>'
+        f"<link>{server.base_url}/</link><item><title>台风今晚登陆</title>"
+        f"<link>{server.url('/a/1')}</link><description>气象局表示，台风预计今晚登陆。</description>"
+        "<pubDate>Wed, 14 Oct 2020 05:50 +0800</pubDate></item></channel></rss>"
+    )
+    server.routes["/gb.xml"] = Reply(
+        body=feed_xml.encode("gb2312"), headers={"Content-Type": "text/xml; charset=gb2312"}
+    )
+    feed = ingest.add(server.url("/gb.xml"))
+    ingest.poll_due(fetcher)
+    polled = ingest.feeds.get_feed(feed.id)
+    assert (polled.last_status, polled.articles, polled.title) == (FeedStatus.OK, 1, "新华网")
+    [article_id] = ingest.feeds.feed_article_ids(feed.id)
+    article = ingest.store.get_article(article_id)
+    assert article.title == "台风今晚登陆"
+    assert "沿海地区居民已经开始撤离" in article.text
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2020-10-14T05:50:00+08:00"
+
+
+def test_a_feed_with_stacked_encodings_records_the_refusal(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    bomb = gzip.compress(gzip.compress(b"\0" * 20_000_000))
+    server.routes["/bomb.xml"] = Reply(body=bomb, headers={"Content-Encoding": "gzip, gzip"})
+    feed = ingest.add(server.url("/bomb.xml"))
+    ingest.poll_due(fetcher)
+    found = ingest.feeds.get_feed(feed.id)
+    assert found.last_status is FeedStatus.ERROR
+    assert found.last_error == (
+        "refused: stacked Content-Encoding 'gzip, gzip' (one layer of gzip or deflate at most)"
+    )
+
+
+def test_the_inbox_gets_a_turn_after_each_feed(
+    ingest: Ingest, server: LocalServer, fetcher: Fetcher
+) -> None:
+    serve_feed(server, "/a.xml", rss(server, []), '"a"')
+    serve_feed(server, "/b.xml", rss(server, []), '"b"')
+    ingest.add(server.url("/a.xml"))
+    ingest.add(server.url("/b.xml"))
+    turns: list[int] = []
+    poller = ingest.poller(fetcher)
+    polled = poll_due_feeds(
+        poller, HOLDER, ingest.settings, threading.Event(), between=lambda: turns.append(1)
+    )
+    assert polled == 2 and len(turns) == 2

@@ -32,4 +32,11 @@ def test_wheel_holds_the_data_files_and_every_module(tmp_path: Path) -> None:
         if path.is_file() and path.suffix in {".py", ".json", ".html", ".css"}
         and "__pycache__" not in path.parts
     }  # fmt: skip
-    assert sources - names == set()
+    # Swagger UI for /docs, served from the package, with its licences.
+    swagger_ui = {
+        str(path.relative_to(ROOT)) for path in (ROOT / "services/api/swagger_ui").iterdir()
+    }
+    assert {"swagger-ui-bundle.js", "swagger-ui.css", "init.js", "LICENSE"} <= {
+        Path(name).name for name in swagger_ui
+    }
+    assert (sources | swagger_ui) - names == set()

@@ -25,6 +25,8 @@ class Reply:
     gzip: bool = False
     # Send the body without Content-Length (as a streamed, close-delimited response).
     chunked: bool = False
+    # Send the status line and headers one byte at a time, this many seconds apart.
+    trickle: float = 0.0
 
 
 @dataclass
@@ -35,6 +37,8 @@ class LocalServer:
     base_url: str
     routes: dict[str, Reply | Callable[[dict[str, str]], Reply]]
     seen: list[tuple[str, dict[str, str]]]
+    # Set when the server shuts down: a trickling reply stops there.
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -53,6 +57,9 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             route = server.routes.get(self.path, Reply(404, b"not found"))
             reply = route(headers) if callable(route) else route
             body = gzip.compress(reply.body) if reply.gzip else reply.body
+            if reply.trickle:
+                self._trickle(reply, body)
+                return
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -69,6 +76,19 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body[start : start + 16_384])
             else:
                 self.wfile.write(body)
+
+        def _trickle(self, reply: Reply, body: bytes) -> None:
+            head = f"HTTP/1.1 {reply.status} OK\r\n" + "".join(
+                f"{name}: {value}\r\n" for name, value in reply.headers.items()
+            )
+            head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            self.close_connection = True
+            for byte in head.encode("latin-1"):
+                if server.stopped.wait(reply.trickle):
+                    return
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: the tests assert on `seen` instead."""
@@ -94,6 +114,7 @@ def local_server() -> Iterator[LocalServer]:
     try:
         yield server
     finally:
+        server.stopped.set()
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)

@@ -23,7 +23,8 @@ def test_rss2_entries_carry_guid_link_title_text_date_and_author() -> None:
     assert first.guid == "courier-2026-0310-flood"
     assert first.title == "Flood barrier opens on the lower valley"
     assert first.author == "Jane Miller"
-    assert first.published == datetime(2026, 3, 10, 7, 30, tzinfo=UTC)  # +0100 made UTC
+    assert first.published == datetime(2026, 3, 10, 7, 30, tzinfo=UTC)
+    assert first.published.isoformat() == "2026-03-10T08:30:00+01:00"  # the publisher's offset
     assert first.summary == "The new barrier protects about twelve thousand homes."
     assert first.content is not None
     assert first.content.startswith("The river authority opened the new flood barrier")

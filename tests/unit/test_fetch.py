@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import threading
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -234,3 +236,87 @@ def test_a_slow_server_hits_the_read_timeout(server: LocalServer) -> None:
     release.set()
     assert isinstance(result, FetchFailed)
     assert "timed out" in result.message
+
+
+def test_stacked_content_encodings_are_refused(server: LocalServer, fetcher: Fetcher) -> None:
+    """Each layer of `gzip, gzip` would be inflated in one call, ahead of any size cap."""
+    server.routes["/feed.xml"] = Reply(
+        body=gzip.compress(gzip.compress(RSS)), headers={"Content-Encoding": "gzip, gzip"}
+    )
+    result = fetcher.fetch(server.url("/feed.xml"))
+    assert isinstance(result, FetchFailed)
+    assert "stacked Content-Encoding 'gzip, gzip'" in result.message
+
+
+def test_a_stacked_gzip_bomb_is_refused_before_it_inflates(server: LocalServer) -> None:
+    bomb = gzip.compress(gzip.compress(b"\0" * 50_000_000))
+    server.routes["/bomb"] = Reply(body=bomb, headers={"Content-Encoding": "gzip, gzip"})
+    with Fetcher(FetchPolicy(allow_private=True, max_bytes=100_000)) as fetcher:
+        result = fetcher.fetch(server.url("/bomb"))
+    assert isinstance(result, FetchFailed)
+    assert "refused: stacked Content-Encoding" in result.message
+
+
+def test_deflate_bodies_are_decoded_wrapped_or_raw(server: LocalServer, fetcher: Fetcher) -> None:
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    server.routes["/zlib"] = Reply(body=zlib.compress(RSS), headers={"Content-Encoding": "deflate"})
+    server.routes["/raw"] = Reply(
+        body=raw.compress(RSS) + raw.flush(), headers={"Content-Encoding": "deflate"}
+    )
+    for path in ("/zlib", "/raw"):
+        result = fetcher.fetch(server.url(path))
+        assert isinstance(result, Fetched), result
+        assert result.content == RSS
+
+
+def test_an_unknown_or_broken_encoding_is_a_result(server: LocalServer, fetcher: Fetcher) -> None:
+    server.routes["/br"] = Reply(body=b"\x8b\x00", headers={"Content-Encoding": "br"})
+    server.routes["/broken"] = Reply(body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    unknown = fetcher.fetch(server.url("/br"))
+    broken = fetcher.fetch(server.url("/broken"))
+    assert isinstance(unknown, FetchFailed) and "unsupported Content-Encoding" in unknown.message
+    assert isinstance(broken, FetchFailed) and "cannot decode the gzip body" in broken.message
+
+
+def test_headers_trickled_a_byte_at_a_time_hit_the_overall_deadline(server: LocalServer) -> None:
+    """Each byte beats the read timeout; only a deadline for the whole request stops it.
+
+    The headers would take about 20 s to arrive; the fetch gives up at its 1 s deadline.
+    """
+    server.routes["/slow"] = Reply(body=RSS, headers={"X-Padding": "p" * 80}, trickle=0.2)
+    with Fetcher(FetchPolicy(allow_private=True, read_timeout=5, total_timeout=1)) as fetcher:
+        result = fetcher.fetch(server.url("/slow"))
+    assert isinstance(result, FetchFailed)
+    assert "timed out" in result.message
+
+
+def test_a_fetch_given_less_time_than_its_policy_ends_sooner(server: LocalServer) -> None:
+    server.routes["/slow"] = Reply(body=RSS, headers={"X-Padding": "p" * 80}, trickle=0.2)
+    with Fetcher(FetchPolicy(allow_private=True, read_timeout=5)) as fetcher:
+        result = fetcher.fetch(server.url("/slow"), timeout=0.5)
+        spent = fetcher.fetch(server.url("/slow"), timeout=0)
+    assert isinstance(result, FetchFailed) and "timed out" in result.message
+    assert isinstance(spent, FetchFailed) and "no time left" in spent.message
+
+
+def test_a_name_lookup_that_hangs_ends_at_the_overall_deadline(server: LocalServer) -> None:
+    """getaddrinfo takes no timeout; a hostile DNS server answering slowly must not hold a fetch."""
+    release = threading.Event()
+
+    def slow_resolver(_host: str, _port: int) -> list[str]:
+        release.wait(timeout=10)
+        return ["8.8.8.8"]
+
+    server.routes["/feed.xml"] = Reply(body=RSS)
+    transport = GuardedTransport(
+        allow_private=False, resolver=slow_resolver, network=ToLocalServer()
+    )
+    port = server.base_url.rsplit(":", 1)[1]
+    try:
+        with Fetcher(FetchPolicy(total_timeout=0.5), transport=transport) as fetcher:
+            result = fetcher.fetch(f"http://slow-dns.test:{port}/feed.xml")
+    finally:
+        release.set()
+    assert isinstance(result, FetchFailed)
+    assert "timed out" in result.message
+    assert server.seen == []

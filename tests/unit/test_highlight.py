@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.api.web.highlight import LABEL_COLOURS, OTHER_COLOUR, Segment, segments
+from services.api.web.highlight import Segment, segments
 from shared.models import DateMention, Entity
 
 TEXT = "Lavrov met Kerry in Geneva on Thursday."
@@ -25,6 +25,15 @@ def test_mentions_are_cut_out_and_the_text_kept_whole() -> None:
     ]
 
 
+def test_names_carry_the_entity_they_stand_for() -> None:
+    cut = segments(TEXT, [entity("Lavrov", "PERSON"), entity("Geneva", "GPE")], [],
+                   {0: "person:sergei-lavrov"})  # fmt: skip
+    assert [(s.text, s.entity_id) for s in cut if s.kind] == [
+        ("Lavrov", "person:sergei-lavrov"),
+        ("Geneva", ""),
+    ]
+
+
 def test_overlapping_mentions_keep_the_longer_then_the_earlier() -> None:
     nested = [
         entity("Kerry in Geneva", "EVENT"),
@@ -42,7 +51,7 @@ def test_spans_outside_the_text_are_ignored() -> None:
     assert segments(TEXT, stray, []) == [Segment(TEXT)]
 
 
-def test_colours_per_label_with_a_fallback() -> None:
-    assert Segment("x", "entity", "PERSON").colour == LABEL_COLOURS["PERSON"]
-    assert Segment("x", "entity", "MADE_UP").colour == OTHER_COLOUR
-    assert Segment("x", "entity", "PERSON").colour != Segment("x", "entity", "GPE").colour
+def test_each_label_has_its_class_with_a_fallback() -> None:
+    assert Segment("x", "entity", "PERSON").css == "l-PERSON"
+    assert Segment("x", "entity", "MADE_UP").css == "l-OTHER"
+    assert Segment("x", "date", "DATE", "2016").css == "l-DATE"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,16 +9,26 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, BeforeValidator, Field
 
 from services.api.deps import BusDep, QueueDep, ReaderDep, StoreDep
+from services.api.filters import (
+    LABEL_PATTERN,
+    MentionedDay,
+    PublishedBound,
+    blank_is_none,
+    day_start,
+    entity_filter,
+    moment_after,
+)
+from services.api.ids import ArticleId
 from services.api.models import ArticlePage
 from services.api.problems import problem_responses
-from shared.entity_names import query_keys
-from shared.models import Accepted, Article, ArticleIn, ArticleStatus
+from shared.models import EARLIEST_YEAR, LATEST_YEAR, Accepted, Article, ArticleIn, ArticleStatus
 from shared.store.query import MAX_PAGE, ArticleQuery, ArticleSummary, Cursor
 from shared.submission import submit_article, submit_articles
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 MAX_BATCH = 1_000
+YEARS = f"years {EARLIEST_YEAR} to {LATEST_YEAR}"
 
 
 class Include(StrEnum):
@@ -44,24 +53,6 @@ class AcceptedBatch(BaseModel):
     items: list[Accepted]
 
 
-def _blank_is_none(value: object) -> object:
-    """An empty form field (`?published_from=`) is no filter."""
-    return None if value == "" else value
-
-
-def _day_start(value: date | datetime) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.combine(value, time(0), tzinfo=UTC)
-
-
-def _after(value: date | datetime) -> datetime:
-    """The first moment after a bound: the next day for a date, the next second otherwise."""
-    if isinstance(value, datetime):
-        return _day_start(value) + timedelta(seconds=1)
-    return _day_start(value) + timedelta(days=1)
-
-
 async def article_query(
     entity: Annotated[
         str | None,
@@ -73,32 +64,34 @@ async def article_query(
     ] = None,
     label: Annotated[
         str | None,
-        Query(max_length=40, description="Articles with an entity of this label (`PERSON`)."),
+        Query(
+            max_length=40,
+            pattern=LABEL_PATTERN,
+            description="Articles with an entity of this label (`PERSON`).",
+        ),
     ] = None,
     published_from: Annotated[
-        date | datetime | None,
-        BeforeValidator(_blank_is_none),
-        Query(description="Published at or after (date or date-time)."),
+        PublishedBound,
+        Query(description=f"Published at or after (ISO 8601 date or date-time, {YEARS})."),
     ] = None,
     published_to: Annotated[
-        date | datetime | None,
-        BeforeValidator(_blank_is_none),
-        Query(description="Published at or before; a date includes the whole day."),
+        PublishedBound,
+        Query(description=f"Published at or before; a date includes the whole day ({YEARS})."),
     ] = None,
     mentions_date_from: Annotated[
-        date | None,
-        BeforeValidator(_blank_is_none),
-        Query(description="Mentions a date on or after this day."),
+        MentionedDay,
+        blank_is_none,
+        Query(description="Mentions a date on or after this day (ISO 8601)."),
     ] = None,
     mentions_date_to: Annotated[
-        date | None,
-        BeforeValidator(_blank_is_none),
-        Query(description="Mentions a date on or before this day."),
+        MentionedDay,
+        blank_is_none,
+        Query(description="Mentions a date on or before this day (ISO 8601)."),
     ] = None,
     source: Annotated[
         str | None, Query(max_length=200, description="The source, case-insensitive.")
     ] = None,
-    status: Annotated[ArticleStatus | None, BeforeValidator(_blank_is_none), Query()] = None,
+    status: Annotated[ArticleStatus | None, BeforeValidator(blank_is_none), Query()] = None,
     q: Annotated[
         str | None,
         Query(
@@ -109,7 +102,7 @@ async def article_query(
     ] = None,
     sort: Annotated[
         Sort | None,
-        BeforeValidator(_blank_is_none),
+        BeforeValidator(blank_is_none),
         Query(description="`newest` first (default), or `relevance` to `q` (needs `q`)."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
@@ -119,16 +112,17 @@ async def article_query(
     ] = None,
 ) -> ArticleQuery:
     """The query string as an ArticleQuery: entity names normalised, bounds made exclusive."""
+    entity_ids, entity_keys = entity_filter("entity", entity) if entity else ((), ())
     return ArticleQuery(
-        entity_ids=(entity.strip(),) if entity and ":" in entity else (),
-        entity_keys=tuple(query_keys(entity)) if entity else (),
+        entity_ids=entity_ids,
+        entity_keys=entity_keys,
         label=label or None,
         source=source or None,
         status=status,
         text=q or None,
         by_relevance=sort is Sort.RELEVANCE,
-        published_from=_day_start(published_from) if published_from else None,
-        published_before=_after(published_to) if published_to else None,
+        published_from=day_start(published_from) if published_from else None,
+        published_before=moment_after(published_to) if published_to else None,
         mentions_from=mentions_date_from,
         mentions_to=mentions_date_to,
         limit=limit,
@@ -205,5 +199,5 @@ def post_batch(batch: ArticleBatch, store: StoreDep, bus: BusDep, queue: QueueDe
     responses=problem_responses(404, 503),
     summary="Read an article with its entities and dates",
 )
-async def get_article(article_id: str, reader: ReaderDep) -> Response:
+async def get_article(article_id: ArticleId, reader: ReaderDep) -> Response:
     return json_response(await reader.get_article(article_id))

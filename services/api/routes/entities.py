@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.api.deps import ReaderDep
+from services.api.filters import LABEL_PATTERN, entity_filter
+from services.api.ids import EntityId
 from services.api.models import EntityDetail, EntityList
 from services.api.problems import problem_responses
-from shared.entity_names import entity_keys, query_keys
+from shared.entity_names import entity_keys
 from shared.errors import EntityNotFound
 from shared.store.query import MAX_PAGE, ArticleQuery
 
@@ -24,7 +26,9 @@ router = APIRouter(prefix="/entities", tags=["entities"])
 )
 async def list_entities(
     reader: ReaderDep,
-    label: Annotated[str | None, Query(max_length=40, description="Only this label.")] = None,
+    label: Annotated[
+        str | None, Query(max_length=40, pattern=LABEL_PATTERN, description="Only this label.")
+    ] = None,
     q: Annotated[
         str | None,
         Query(max_length=200, description="A name or surface form (`Lavrov`, `the U.S.`)."),
@@ -33,8 +37,8 @@ async def list_entities(
 ) -> EntityList:
     candidates = None
     if q:
-        ids = [q.strip()] if ":" in q else []
-        candidates = await reader.resolve_entities(ids, query_keys(q))
+        ids, keys = entity_filter("q", q)
+        candidates = await reader.resolve_entities(list(ids), list(keys))
     return EntityList(items=await reader.rank_entities(label or None, candidates, limit))
 
 
@@ -45,7 +49,7 @@ async def list_entities(
     summary="One entity with its most recent articles",
 )
 async def get_entity(
-    entity_id: str,
+    entity_id: EntityId,
     reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Recent articles shown.")] = 10,
 ) -> EntityDetail:

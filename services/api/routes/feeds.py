@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from services.api.deps import FeedStoreDep, SettingsDep
+from services.api.ids import FeedId
 from services.api.problems import problem_responses
 from shared.models import Feed, FeedIn
 
@@ -42,7 +43,7 @@ def list_feeds(feeds: FeedStoreDep) -> list[Feed]:
     responses=problem_responses(404, 503),
     summary="A feed with its last poll's outcome and its article count",
 )
-def get_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
+def get_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Feed:
     return feeds.get_feed(feed_id)
 
 
@@ -52,7 +53,7 @@ def get_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
     responses=problem_responses(404, 503),
     summary="Stop following a feed (its articles stay)",
 )
-def delete_feed(feed_id: str, feeds: FeedStoreDep) -> Response:
+def delete_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Response:
     feeds.delete_feed(feed_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -64,5 +65,5 @@ def delete_feed(feed_id: str, feeds: FeedStoreDep) -> Response:
     responses=problem_responses(404, 503),
     summary="Poll a feed now (the next free ingest worker takes it)",
 )
-def poll_feed(feed_id: str, feeds: FeedStoreDep) -> Feed:
+def poll_feed(feed_id: FeedId, feeds: FeedStoreDep) -> Feed:
     return feeds.request_poll(feed_id)

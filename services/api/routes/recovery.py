@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from services.api.deps import QueueDep, StoreDep
+from services.api.ids import ArticleId
 from services.api.problems import problem_responses
 from shared.models import Accepted
 from shared.submission import retry_article
@@ -19,7 +20,9 @@ router = APIRouter(prefix="/articles", tags=["articles"])
     responses=problem_responses(404, 409, 503),
     summary="Queue a failed article for enrichment again",
 )
-def post_retry(article_id: str, response: Response, store: StoreDep, queue: QueueDep) -> Accepted:
+def post_retry(
+    article_id: ArticleId, response: Response, store: StoreDep, queue: QueueDep
+) -> Accepted:
     """Re-drive a failed article with a fresh attempt budget; 409 unless it is failed."""
     accepted = retry_article(store, queue, article_id)
     response.headers["Location"] = f"/articles/{accepted.id}"

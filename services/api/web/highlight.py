@@ -2,56 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from services.api.web.labels import css_class
 from shared.models import DateMention, Entity
-
-# displaCy's palette, so that the colours mean what readers of spaCy's visualiser expect.
-LABEL_COLOURS = {
-    "PERSON": "#aa9cfc",
-    "ORG": "#7aecec",
-    "GPE": "#feca74",
-    "LOC": "#ff9561",
-    "FAC": "#9cc9cc",
-    "NORP": "#c887fb",
-    "EVENT": "#ffeb80",
-    "PRODUCT": "#bfeeb7",
-    "WORK_OF_ART": "#f0d0ff",
-    "LAW": "#ff8197",
-    "LANGUAGE": "#ff8197",
-    "MONEY": "#e4e7d2",
-    "PERCENT": "#e4e7d2",
-    "QUANTITY": "#e4e7d2",
-    "CARDINAL": "#e4e7d2",
-    "ORDINAL": "#e4e7d2",
-}
-DATE_COLOUR = "#bfe1d9"
-OTHER_COLOUR = "#ddd"
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of text; `kind` is "entity" or "date" for a mention, "" for plain text."""
+    """A run of text; `kind` is "entity" or "date" for a mention, "" for plain text.
+
+    `label` is the entity label or the TIMEX3 type, `value` a date's TIMEX3 value, and
+    `entity_id` the entity a name stands for, when the article's summary accounts for it."""
 
     text: str
     kind: str = ""
     label: str = ""
     value: str = ""
+    entity_id: str = ""
 
     @property
-    def colour(self) -> str:
-        if self.kind == "date":
-            return DATE_COLOUR
-        return LABEL_COLOURS.get(self.label, OTHER_COLOUR)
+    def css(self) -> str:
+        """The class that paints the mention (`l-PERSON`, `l-DATE`)."""
+        return "l-DATE" if self.kind == "date" else css_class(self.label)
 
 
-def colour_of(label: str) -> str:
-    return LABEL_COLOURS.get(label, OTHER_COLOUR)
+def _name(text: str, mention: Entity, ids: Mapping[int, str]) -> Segment:
+    entity_id = ids.get(mention.start, "")
+    return Segment(text[mention.start : mention.end], "entity", mention.label, "", entity_id)
 
 
-def segments(text: str, entities: list[Entity], dates: list[DateMention]) -> list[Segment]:
-    """The text as segments; where mentions overlap, the earlier (then longer) one wins."""
-    spans = [(e.start, e.end, Segment(text[e.start : e.end], "entity", e.label)) for e in entities]
+def segments(
+    text: str,
+    entities: list[Entity],
+    dates: list[DateMention],
+    entity_ids: Mapping[int, str] | None = None,
+) -> list[Segment]:
+    """The text as segments; where mentions overlap, the earlier (then longer) one wins.
+
+    `entity_ids` maps a mention's start offset to its entity id."""
+    ids = entity_ids or {}
+    spans = [
+        (
+            e.start,
+            e.end,
+            Segment(text[e.start : e.end], "entity", e.label, "", ids.get(e.start, "")),
+        )
+        for e in entities
+    ]
     spans += [
         (d.start, d.end, Segment(text[d.start : d.end], "date", d.type, d.value)) for d in dates
     ]
