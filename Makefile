@@ -49,6 +49,7 @@ bench: setup
 	$(BIN)/python -m bench.query
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.feed_parse
+	$(BIN)/python -m bench.hostile_text
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
 # requirements-dev.lock: everything `make test` and `gazette up` need. requirements.lock: only what

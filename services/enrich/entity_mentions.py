@@ -7,10 +7,10 @@ guesses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re2
 from spacy.tokens import Doc, Span
 
 from services.enrich.entity_cues import (
@@ -39,7 +39,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NOT_NAMES = words("not_names")
 # Ministers' portfolios the model reads as organisations: "Secretary of State".
 PORTFOLIOS = words("portfolios")
-_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2,}[^a-z\n]*[A-Z]{2,}[^a-z\n]*$", re.MULTILINE)
+# Two runs of capitals on a line without a lower-case letter. RE2 runs in linear time: Python's
+# engine backtracks polynomially on a long line of capitals that ends in a lower-case letter.
+_SHOUTED_LINE = re2.compile(r"(?m)^[^a-z\n]*[A-Z]{2,}[^a-z\n]*[A-Z]{2,}[^a-z\n]*$")
 
 
 @dataclass

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
+import re2
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
@@ -27,8 +28,10 @@ BEGIN = 3  # spaCy's ENT_IOB code for the first token of an entity
 # A bare number is a year only where a preposition asks for a time: "from 2009 to 2011".
 _YEAR_AFTER_PREPOSITION = (
     r"\b(?:in|since|from|to|until|by|before|after|between|through|and) "
-    r"(?P<year>(?:1[89]|20)\d{2})\b(?![.,]\d| ?%| points)"
+    r"(?P<year>(?:1[89]|20)\d{2})\b"
 )
+# What makes such a number an amount after all: "in 2009.5", "to 2000 %", "by 1900 points".
+_AMOUNT_AFTER = re.compile(r"[.,]\d| ?%| points")
 # Adverbs too often not temporal ("once"), or rarely annotated, to find on our own.
 _UNTRIGGERED = {
     "once",
@@ -42,7 +45,7 @@ _UNTRIGGERED = {
 }
 # What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
 _TRIGGERS = (
-    rf"\b(?:(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)})(?!-)"
+    rf"\b(?:(?P<ref>(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)}))"
     rf"|(?:{alt(SET_WORDS)})"
     r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt))?|\d{4}\s?(?:utc|gmt)"
     r"|\d{1,2}\s?[ap]\.m\."
@@ -54,12 +57,13 @@ _TRIGGERS = (
     r"|spring|summer|autumn|winter"
     r")\b"
 )
-# The patterns above are written in lower case and searched in lower-cased text: re.IGNORECASE
-# would make the engine try every alternative at every word, at over twice the cost.
-_LOWER_CASE_PATTERNS = [re.compile(p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
+# Text patterns run on RE2, whose time is linear in the text whatever it holds; RE2 has no
+# lookaround, so what followed a match is checked in code. The patterns are written in lower
+# case and searched in lower-cased text: ignoring case costs the engine more.
+_LOWER_CASE_PATTERNS = [re2.compile(p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
 # Lower-casing moves the offsets of a text with a letter like "İ" ("i" + a dot): such a text is
 # searched as it is, ignoring case.
-_CASELESS_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
+_CASELESS_PATTERNS = [re2.compile("(?i)" + p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
 # Words at an edge that TimeML leaves outside the expression.
 _LEADING = re.compile(
     r"^(?:on|in|at|since|by|until|till|from|between|during|for|of|to|as of|within|just|only|"
@@ -67,12 +71,15 @@ _LEADING = re.compile(
     r"less than|and|or|but|before|after|,)\s+",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
+# From the start of a run of spaces only: from every space of a long run, searching is quadratic.
+_TRAILING = re.compile(r"(?<!\s)\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
 _PIECES = re.compile(r"\n|\s,\s(?=\D)|,\s(?=\D)|\s(?:and|to|-+|through)\s")
 _JOINABLE_GAP = re.compile(r"[ ,]{0,3}|\s(?:on|of)\s")
 # Words on the same line and clause: no sentence punctuation or line break in between.
 _WORD_BEFORE = re.compile(r"(?<![^ ])[\w'`-]+(?=(?: [\w'`-]+)* $)")
 LEFT_WORDS = 5
+# The most words a temporal expression spans ("the very beginning of the financial year").
+MAX_WORDS = 8
 # The last word before a span that may make it a longer expression ("this" year, "a half" years).
 _MODIFIERS = frozenset(
     {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
@@ -113,9 +120,12 @@ def candidate_spans(doc: Doc, text: str) -> Iterator[Span]:
         lowered = text
         years, triggers = _CASELESS_PATTERNS
     for match in years.finditer(lowered):
-        yield match.span("year")
+        if not _AMOUNT_AFTER.match(lowered, match.end()):
+            yield match.span(1)
     for match in triggers.finditer(lowered):
-        yield match.start(), match.end()
+        # "now-defunct", "recent-model": a reference word in a compound is no reference.
+        if not (match.group("ref") and lowered[match.end() : match.end() + 1] == "-"):
+            yield match.start(), match.end()
 
 
 def trim(text: str, span: Span) -> Span:
@@ -152,7 +162,8 @@ def refine(text: str, span: Span, readable: Readable) -> list[Span]:
 def shrink(text: str, span: Span, readable: Readable) -> list[Span]:
     """The longest readable run of words inside a span ("their best week" -> "week")."""
     words = [m.span() for m in re.finditer(r"\S+", text[span[0] : span[1]])]
-    for size in range(len(words) - 1, 0, -1):
+    # No expression runs longer: without a bound a long span would cost its length cubed.
+    for size in range(min(len(words) - 1, MAX_WORDS), 0, -1):
         for i in range(len(words) - size + 1):
             start, end = span[0] + words[i][0], span[0] + words[i + size - 1][1]
             if readable(text[start:end]):
