@@ -14,6 +14,7 @@ _SPACES = re.compile(r"\s+")
 _SPACED_PUNCT = re.compile(r" (?=[,)]|'s\b)|(?<=\() ")
 _SHORT_YEAR = re.compile(r"\W*'\d\d\b")  # "'82"
 _EDGE_PUNCT = "`'\".,;:!?()[] "
+_FIVE_DIGITS = re.compile(r"\d{5}")
 
 
 def clean(text: str) -> str:
@@ -24,13 +25,24 @@ def clean(text: str) -> str:
     return text.rstrip(tail).lstrip(head)
 
 
+def _in_calendar(value: str) -> bool:
+    """Whether a value's year, if it has one, is one a date can hold (1 to 9999)."""
+    return not (_FIVE_DIGITS.match(value) or value.startswith("0000"))
+
+
 def normalise(text: str, ref: Reference) -> Value | None:
-    """The (type, value) of a temporal expression, or None when it is not one we can read."""
+    """The (type, value) of a temporal expression, or None when it is not one we can read.
+
+    An expression that resolves outside the calendar ("tomorrow" on 9999-12-31) has no value.
+    """
     phrase = clean(text)
     for pattern, handler in RULES:
         match = pattern.fullmatch(phrase)
         if match:
-            value = handler(match, ref)
+            try:
+                value = handler(match, ref)
+            except (OverflowError, ValueError):
+                return None  # the calendar ends before the expression does
             if value is not None:
-                return value
+                return value if _in_calendar(value[1]) else None
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -189,3 +190,32 @@ def test_extents_split_and_extend_like_a_reader(
     nlp: Language, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert [(d.text, d.type, d.value) for d in dates_in(nlp, text)] == expected
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(9999, 12, 31)])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They met on Thursday.",
+        "The launch is tomorrow.",
+        "It happened yesterday.",
+        "Prices rise next year.",
+        "Sales fell last year.",
+        "The vote is next month.",
+        "Talks ended last week.",
+        "It opened two days ago.",
+        "The deal closes next quarter.",
+        "Results came in the last decade.",
+        "Rain is expected next spring.",
+        "It ends on December 31.",
+        "He left the following day.",
+        "Two days later they met.",
+        "Christmas will be quiet.",
+        "It was big in the 70s.",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_have_no_value_past_them(
+    nlp: Language, text: str, published: date
+) -> None:
+    for found in dates_in(nlp, text, published):
+        assert not re.match(r"\d{5}|0000", found.value), found
