@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from spacy.language import Language
 
+from services.enrich.dates.spans import trim
 from services.enrich.pipeline import enrich, load_nlp
-from services.enrich.timex_spans import trim
 from shared.settings import Settings
 from tests.unit.hostile_texts import HOSTILE_TEXTS
 

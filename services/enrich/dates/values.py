@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from services.enrich.timex_absolute import ABSOLUTE_RULES, Value
-from services.enrich.timex_calendar import Reference
-from services.enrich.timex_relative import RELATIVE_RULES
+from services.enrich.dates.absolute import ABSOLUTE_RULES, Value
+from services.enrich.dates.calendar import Reference
+from services.enrich.dates.relative import RELATIVE_RULES
 
 RULES = ABSOLUTE_RULES + RELATIVE_RULES
 _SPACES = re.compile(r"\s+")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from services.enrich.entity_labels import resolve_labels
-from services.enrich.entity_products import add_camel_case_products, join_model_numbers
-from services.enrich.entity_propagation import propagate
-from services.enrich.entity_summary import summarise
+from services.enrich.entities.labels import resolve_labels
+from services.enrich.entities.products import add_camel_case_products, join_model_numbers
+from services.enrich.entities.propagation import propagate
+from services.enrich.entities.summary import summarise
 from shared.models import Entity, EntitySummary
 
 # Dates and times belong to the TIMEX3 normaliser.

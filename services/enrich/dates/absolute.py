@@ -6,14 +6,14 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from services.enrich.timex_calendar import (
+from services.enrich.dates.calendar import (
     Reference,
     month_value,
     nearest_year,
     period_year,
 )
-from services.enrich.timex_lexicon import HOLIDAYS, MONTHS, ORDINALS, SEASON_MONTH, SEASONS
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import HOLIDAYS, MONTHS, ORDINALS, SEASON_MONTH, SEASONS
+from services.enrich.dates.lexicon import alternation as alt
 
 Value = tuple[str, str]  # (TIMEX3 type, value)
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Reference], Value | None]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from services.enrich.timex_calendar import Tense
+from services.enrich.dates.calendar import Tense
 
 # Without a tagger, tense comes from auxiliaries and past-tense forms; future cues are checked
 # on the same footing, and the cue nearest the expression wins.

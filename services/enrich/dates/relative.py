@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from services.enrich.timex_absolute import Rule, Value
-from services.enrich.timex_calendar import (
+from services.enrich.dates.absolute import Rule, Value
+from services.enrich.dates.calendar import (
     Reference,
     add_months,
     day_value,
@@ -16,7 +16,7 @@ from services.enrich.timex_calendar import (
     shift_day,
     week_value,
 )
-from services.enrich.timex_lexicon import (
+from services.enrich.dates.lexicon import (
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
@@ -24,7 +24,7 @@ from services.enrich.timex_lexicon import (
     WEEKDAYS,
     parse_count,
 )
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import alternation as alt
 
 _UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
 _COUNT = (

@@ -8,11 +8,11 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from services.enrich.dateline import find_dateline
-from services.enrich.tense import clause_tense
-from services.enrich.timex_calendar import Reference
-from services.enrich.timex_spans import find_spans
-from services.enrich.timex_values import normalise
+from services.enrich.dates.calendar import Reference
+from services.enrich.dates.dateline import find_dateline
+from services.enrich.dates.spans import find_spans
+from services.enrich.dates.tense import clause_tense
+from services.enrich.dates.values import normalise
 from shared.models import DateMention
 
 __all__ = ["extract_dates", "find_dateline"]

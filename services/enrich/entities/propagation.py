@@ -10,7 +10,7 @@ from __future__ import annotations
 import re2
 from spacy.tokens import Doc
 
-from services.enrich.entity_mentions import Mention, mention_key, shouted_ranges
+from services.enrich.entities.mentions import Mention, mention_key, shouted_ranges
 from shared.entity_names import GENERATIONAL, tidy_name
 
 # "BERLIN (Reuters) -", "WASHINGTON, Nov 25 (AP) —", "LONDON -": a capitalised place opening

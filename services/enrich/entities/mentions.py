@@ -13,7 +13,7 @@ from functools import lru_cache
 import re2
 from spacy.tokens import Doc, Span
 
-from services.enrich.entity_cues import (
+from services.enrich.entities.cues import (
     DATELINE,
     MEDIUM,
     NAME_LABELS,
@@ -21,6 +21,7 @@ from services.enrich.entity_cues import (
     Cue,
     find_cue,
 )
+from services.enrich.entities.lexicon import words
 from shared.entity_names import (
     CACHE_SIZE,
     entity_key,
@@ -28,7 +29,6 @@ from shared.entity_names import (
     strip_honorifics,
     tidy_name,
 )
-from shared.lexicon import words
 
 KNOWN_WEIGHT = 10.0
 # A mention in an all-capitals line is the model guessing without its main cue.

@@ -6,7 +6,7 @@ from datetime import date
 
 import re2
 
-from services.enrich.timex_lexicon import MONTHS
+from services.enrich.dates.lexicon import MONTHS
 
 # A dateline sits within the first few lines, after the headline and a byline or reading time.
 DATELINE_WINDOW = 600

@@ -10,14 +10,14 @@ import re2
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
-from services.enrich.timex_lexicon import (
+from services.enrich.dates.lexicon import (
     NUMBER_WORDS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
     UNITS,
 )
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import alternation as alt
 
 Span = tuple[int, int]
 Readable = Callable[[str], bool]
