@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from services.enrich.dates import extract_dates
-from services.enrich.pipeline import load_nlp
+from services.enrich.pipeline import enrich, load_nlp
 from shared.models import DateMention
 from shared.settings import Settings
 
@@ -219,3 +219,122 @@ def test_dates_at_the_ends_of_the_calendar_have_no_value_past_them(
 ) -> None:
     for found in dates_in(nlp, text, published):
         assert not re.match(r"\d{5}|0000", found.value), found
+
+
+def values(nlp: Language, text: str, published: date) -> dict[str, str]:
+    """Each date's text -> its value."""
+    return {d.text: d.value for d in dates_in(nlp, text, published)}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        # Past tense reaches back only so far: next month's debate, not one eleven months ago.
+        (
+            "Candidates who qualified for the December debate said they were ready.",
+            date(2019, 11, 20),
+            "December",
+            "2019-12",
+        ),
+        (
+            "PG&E, which will face regulators next week, cut power in four rounds of outages in "
+            "October.",
+            date(2019, 11, 20),
+            "October",
+            "2019-10",
+        ),
+        (
+            "The ministry said the bridge was finished by January.",
+            date(2019, 11, 20),
+            "January",
+            "2020-01",
+        ),
+        (
+            "SpaceX said the launch is tomorrow (November 19).",
+            date(2019, 11, 18),
+            "November 19",
+            "2019-11-19",
+        ),
+        (
+            "SpaceX said the launch is tomorrow (November 19).",
+            date(2019, 11, 18),
+            "tomorrow",
+            "2019-11-19",
+        ),
+        # ... but within reach the tense decides: March is this year's in an October past clause.
+        ("Sales fell in March, the company said.", date(2019, 10, 20), "March", "2019-03"),
+        # The weekend just past, not the coming one nor one the text spoke of before.
+        (
+            "Dec. 13 is the deadline. Shoppers spent $7 billion over the weekend, the group said.",
+            date(2019, 11, 18),
+            "the weekend",
+            "2019-W46-WE",
+        ),
+        ("The plant was shut over the weekend.", date(2019, 11, 20), "the weekend", "2019-W46-WE"),
+        ("The plant will shut over the weekend.", date(2019, 11, 20), "the weekend", "2019-W47-WE"),
+        # Named days are days of their own.
+        (
+            "Retailers expect record sales on Cyber Monday.",
+            date(2019, 11, 20),
+            "Cyber Monday",
+            "2019-12-02",
+        ),
+        ("Closed until Friday, the exchange said.", date(2008, 9, 18), "Friday", "2008-09-19"),
+        ("Dell cut prices for Black Friday.", date(2019, 11, 20), "Black Friday", "2019-11-29"),
+        ("Dell cut prices for Black Friday.", date(2020, 11, 2), "Black Friday", "2020-11-27"),
+        ("Stores close on Thanksgiving Day.", date(2019, 11, 2), "Thanksgiving Day", "2019-11-28"),
+    ],
+)  # fmt: skip
+def test_dates_in_text_read_as_a_reader_would(
+    nlp: Language, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, published).get(phrase) == value
+
+
+def test_a_tour_list_takes_the_year_the_article_is_about(nlp: Language) -> None:
+    text = (
+        "The band's 2020 world tour was announced today.\n"
+        "June 9 – Chicago\nJuly 14 – Denver\nAug. 2 – Boston\nOct. 10 – Austin"
+    )
+    found = values(nlp, text, date(2019, 12, 10))
+    assert [found[d] for d in ("June 9", "July 14", "Aug. 2", "Oct. 10")] == [
+        "2020-06-09",
+        "2020-07-14",
+        "2020-08-02",
+        "2020-10-10",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dell's Cyber Monday deals start later.",
+        "Churches fill on Good Friday.",
+    ],
+)
+def test_a_named_day_is_not_its_weekday(nlp: Language, text: str) -> None:
+    found = dates_in(nlp, text, date(2019, 11, 20))
+    assert not [d for d in found if d.text in ("Monday", "Friday")], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel captured the territory in the 1967 Six-Day War.",
+        "The Hundred Days Offensive ended the war.",
+        "A 6-year-old boy and his 52-year-old father were rescued.",
+        "The suspect, 37 years old, was arrested.",
+    ],
+)
+def test_names_and_ages_are_not_durations(nlp: Language, text: str) -> None:
+    assert [d for d in dates_in(nlp, text, date(2019, 11, 20)) if d.type == "DURATION"] == []
+
+
+def test_relative_dates_resolve_in_the_publishers_local_day(nlp: Language) -> None:
+    # 05:50 in Beijing on the 14th is still the 13th in UTC.
+    published = datetime(2020, 10, 14, 5, 50, tzinfo=timezone(timedelta(hours=8)))
+    found = enrich(nlp, "t", "The minister spoke today. Yesterday he flew in.", published)
+    assert {d.text: d.value for d in found.dates} == {
+        "today": "2020-10-14",
+        "Yesterday": "2020-10-13",
+    }

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from services.enrich.dates.calendar import Reference
+from services.enrich.dates.calendar import Reference, Tense
 from services.enrich.dates.dateline import find_dateline
 from services.enrich.dates.spans import find_spans
 from services.enrich.dates.tense import clause_tense
@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 CONTEXT = 120
 
 # Spans are chosen before values are resolved; any fixed reference tells readable from not.
-_PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None)
+_PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1")
+_QUARTER = re.compile(r"\d{4}-Q[1-4]")
 
 
 # No temporal expression is longer; the bound keeps the rules' cost per span constant.
@@ -33,6 +34,16 @@ MAX_EXPRESSION = 80
 @lru_cache(maxsize=4096)
 def _readable(text: str) -> bool:
     return len(text) <= MAX_EXPRESSION and normalise(text, _PROBE) is not None
+
+
+# A date after these words is a deadline ahead whatever the clause's tense: "said the bridge
+# would be finished by January", "closed until Friday".
+DEADLINE_WORDS = frozenset({"by", "until", "till"})
+
+
+def _word_before(before: str) -> str:
+    words = before[-12:].split()
+    return words[-1].lower() if words and before[-1:].isspace() else ""
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -51,15 +62,23 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
     """
     text = doc.text if text is None else text
     focus = published
+    topic_year: int | None = None
+    period: str | None = None
     mentions: list[DateMention] = []
     for start, end in find_spans(doc, text, _readable):
-        tense = clause_tense(*_clause_around(text, start, end))
-        found = normalise(text[start:end], Reference(published, focus, tense))
+        before, after = _clause_around(text, start, end)
+        forward = _word_before(before) in DEADLINE_WORDS
+        tense: Tense | None = "future" if forward else clause_tense(before, after)
+        found = normalise(text[start:end], Reference(published, focus, tense, topic_year, period))
         if found is None:
             continue
         kind, value = found
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
+        if _QUARTER.fullmatch(value):
+            period = value
+        if value[:4].isdigit() and value[:4] in text[start:end]:
+            topic_year = int(value[:4])
         mentions.append(
             DateMention(text=text[start:end], type=kind, value=value, start=start, end=end)
         )

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from services.enrich.dates.calendar import (
     Reference,
     month_value,
     nearest_year,
+    nth_weekday,
     period_year,
 )
-from services.enrich.dates.lexicon import HOLIDAYS, MONTHS, ORDINALS, SEASON_MONTH, SEASONS
+from services.enrich.dates.lexicon import (
+    HOLIDAYS,
+    MONTHS,
+    MOVABLE_DAYS,
+    ORDINALS,
+    SEASON_MONTH,
+    SEASONS,
+)
 from services.enrich.dates.lexicon import alternation as alt
 
 Value = tuple[str, str]  # (TIMEX3 type, value)
@@ -55,7 +63,7 @@ def _iso_date(m: re.Match[str], ref: Reference) -> Value | None:
 
 def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
     month, day = MONTHS[m["month"]], int(m["day"])
-    year = nearest_year(ref.anchor, month, day, ref.tense) if ref.anchor else None
+    year = nearest_year(ref.anchor, month, day, ref.tense, ref.topic_year) if ref.anchor else None
     return _day(year, month, day)
 
 
@@ -79,7 +87,8 @@ def _month(m: re.Match[str], ref: Reference) -> Value | None:
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}"
     tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
-    year = nearest_year(anchor, month, None, tense)  # type: ignore[arg-type]
+    topic = ref.topic_year if rel is None else None
+    year = nearest_year(anchor, month, None, tense, topic)  # type: ignore[arg-type]
     return "DATE", month_value(year, month)
 
 
@@ -144,6 +153,19 @@ def _holiday(m: re.Match[str], ref: Reference) -> Value | None:
     return _day(year, month, day)
 
 
+def _movable_day(m: re.Match[str], ref: Reference) -> Value | None:
+    month, weekday, nth, after = MOVABLE_DAYS[m["holiday"]]
+    if m["year"]:
+        year = int(m["year"])
+    elif ref.anchor is None:
+        return None
+    else:
+        this_year = nth_weekday(ref.anchor.year, month, weekday, nth) + timedelta(days=after)
+        year = nearest_year(ref.anchor, this_year.month, this_year.day, ref.tense)
+    day = nth_weekday(year, month, weekday, nth) + timedelta(days=after)
+    return "DATE", day.isoformat()
+
+
 _Q = r"(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th|[1-4])"
 ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
@@ -172,5 +194,6 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
             _season,
         ),
         (rf"(?P<holiday>{alt(HOLIDAYS)})(?: {_Y})?", _holiday),
+        (rf"(?P<holiday>{alt(MOVABLE_DAYS)})(?: {_Y})?", _movable_day),
     )
 )

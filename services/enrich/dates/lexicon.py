@@ -79,6 +79,23 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
     "valentine's day": (2, 14), "valentine 's day": (2, 14),
 }  # fmt: skip
 
+# Days named by their place in a month: (month, ISO weekday, which one, days after it); -1 is
+# the last. Black Friday is the day after US Thanksgiving, the fourth Thursday of November.
+MOVABLE_DAYS: dict[str, tuple[int, int, int, int]] = {
+    "thanksgiving": (11, 4, 4, 0), "thanksgiving day": (11, 4, 4, 0),
+    "black friday": (11, 4, 4, 1), "small business saturday": (11, 4, 4, 2),
+    "cyber monday": (11, 4, 4, 4), "giving tuesday": (11, 4, 4, 5),
+    "memorial day": (5, 1, -1, 0), "labor day": (9, 1, 1, 0), "labour day": (9, 1, 1, 0),
+    "martin luther king day": (1, 1, 3, 0), "presidents day": (2, 1, 3, 0),
+    "presidents' day": (2, 1, 3, 0), "mother's day": (5, 7, 2, 0), "father's day": (6, 7, 3, 0),
+}  # fmt: skip
+# Words that make a weekday after them the name of a day, not that weekday: "Cyber Monday",
+# "Good Friday". Those not in MOVABLE_DAYS are left without a value.
+NAMED_DAY_WORDS = frozenset(
+    {"black", "cyber", "good", "holy", "ash", "easter", "palm", "super", "bloody", "giving",
+     "fat", "shrove", "maundy", "blue", "manic", "business", "whit", "orthodox"}
+)  # fmt: skip
+
 
 def alternation(words: object) -> str:
     """A regex alternation of the given words, longest first so prefixes do not win."""

@@ -111,10 +111,27 @@ def _named_time(m: re.Match[str], ref: Reference) -> Value | None:
     return "TIME", f"{_named_day(m, ref)}T{clock}"
 
 
+def weekend_value(anchor: date, step: int, rel: str, tense: str | None) -> str:
+    """The week of the weekend meant: "over the weekend" is the one just past unless the clause
+    speaks of the future; "this weekend" is the one of the publication's week."""
+    saturday = anchor + timedelta(days=6 - anchor.isoweekday())  # this week's
+    if anchor.isoweekday() < 6:
+        past = step < 0 or (step == 0 and rel == "the" and tense != "future")
+        if past:
+            saturday -= timedelta(weeks=1)
+    elif step < 0:
+        saturday -= timedelta(weeks=1)
+    if step > 0:
+        saturday += timedelta(weeks=1 if anchor.isoweekday() >= 6 else 0)
+    return week_value(saturday) + "-WE"
+
+
 def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     """The value of "this/last/next <unit>" at the unit's granularity."""
     step = {"last": -1, "previous": -1, "past": -1, "next": 1, "following": 1, "coming": 1}
     n = step.get(rel, 0)
+    if unit == "weekend" and ref.anchor is not None and rel not in ("same", "that"):
+        return weekend_value(ref.anchor, n, rel, ref.tense)
     anaphoric = ("same", "that", "the", "entire", "whole")
     base = (ref.focus or ref.anchor) if rel in anaphoric else ref.anchor
     if base is None:

@@ -11,6 +11,8 @@ from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
 from services.enrich.dates.lexicon import (
+    MOVABLE_DAYS,
+    NAMED_DAY_WORDS,
     NUMBER_WORDS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
@@ -42,11 +44,14 @@ _UNTRIGGERED = {
     "eventually",
     "shortly",
     "lately",
+    # An adjective: "long-term debt" is no reference to the future.
+    "long-term",
 }
 # What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
 _TRIGGERS = (
     rf"\b(?:(?P<ref>(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)}))"
-    rf"|(?:{alt(SET_WORDS)})"
+    rf"|(?:{alt(set(SET_WORDS) - {'quarterly'})})"  # "quarterly results" are no set
+    rf"|today|tomorrow|yesterday|tonight|(?:{alt(MOVABLE_DAYS)})"
     r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt))?|\d{4}\s?(?:utc|gmt)"
     r"|\d{1,2}\s?[ap]\.m\."
     r"|\d{1,2}/\d{1,2}/\d{2,4}"
@@ -88,6 +93,11 @@ _MODIFIERS = frozenset(
      "recent", "every", "each", "per"}
 )  # fmt: skip
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
+# "a 6-year-old", "52 years old": ages are no durations.
+_AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
+_WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+# A capitalised word or hyphenated compound: "Six-Day" of "the Six-Day War".
+_TITLE_WORDS = re.compile(r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 _BARE_YEAR = re.compile(r"^\d{4}$")
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z]+")
 
@@ -186,18 +196,41 @@ def extend_left(text: str, span: Span, readable: Readable) -> Span:
     return span
 
 
+def _word_before(text: str, start: int) -> str:
+    """The word right before `start` on the same line, lower-cased."""
+    before = text[max(0, start - 30) : start].split("\n")[-1].split()
+    return before[-1].lower() if before else ""
+
+
+def _names_something(text: str, start: int, end: int) -> bool:
+    """A capitalised expression before another capitalised word, mid-sentence: the name of an
+    event or a work ("the Six-Day War"), not a stretch of time."""
+    if not _TITLE_WORDS.fullmatch(text[start:end]) or _BARE_YEAR.match(text[start:end]):
+        return False
+    before = text[max(0, start - 30) : start].split("\n")[-1].rstrip()
+    after = text[end : end + 30].split("\n")[0].split()
+    mid_sentence = bool(before) and before[-1] not in '.!?:"“'
+    return mid_sentence and bool(after) and bool(_CAPITALISED.match(after[0]))
+
+
 def is_false_alarm(text: str, span: Span) -> bool:
-    """Reading times ("3 min read") and numbers in names ("Russell 2000 Index")."""
+    """Reading times ("3 min read"), numbers in names ("Russell 2000 Index"), ages ("6-year-old"),
+    named days that are not the weekday they end in ("Cyber Monday") and event names."""
     start, end = span
     if _READING_TIME.match(text[end : end + 8]):
         return True
-    if _BARE_YEAR.match(text[start:end]):
+    piece = text[start:end]
+    if _AGE.match(text, end) or _AGE.search(piece):
+        return True
+    if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
+        return True
+    if _BARE_YEAR.match(piece):
         # Only within one line: "WWDC 2005\nJune 6" is a title over a dateline, not a name.
         before = text[max(0, start - 30) : start].split("\n")[-1].split()
         after = text[end : end + 30].split("\n")[0].split()
         named = bool(before and after and _CAPITALISED.fullmatch(before[-1]))
         return named and bool(_CAPITALISED.fullmatch(after[0]))
-    return False
+    return _names_something(text, start, end) and not _WEEKDAY_NAME.fullmatch(piece)
 
 
 def merge_neighbours(text: str, spans: list[Span], readable: Readable) -> list[Span]:
