@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from services.enrich.dates.calendar import Reference, Tense
 from services.enrich.dates.dateline import find_dateline
+from services.enrich.dates.periods import names_quarter
 from services.enrich.dates.spans import find_spans
 from services.enrich.dates.tense import clause_tense
 from services.enrich.dates.values import normalise
@@ -75,7 +76,7 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         kind, value = found
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
-        if _QUARTER.fullmatch(value):
+        if _QUARTER.fullmatch(value) and names_quarter(text[start:end]):
             period = value
         if value[:4].isdigit() and value[:4] in text[start:end]:
             topic_year = int(value[:4])

@@ -12,6 +12,7 @@ from services.enrich.dates.calendar import (
     nearest_year,
     nth_weekday,
     period_year,
+    quarter_year,
 )
 from services.enrich.dates.lexicon import (
     HOLIDAYS,
@@ -124,7 +125,7 @@ def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
     elif m["rel"]:
         year = relative_year(m["rel"], ref)
     else:
-        year = period_year(ref.anchor, quarter * 3 - 2, ref.tense) if ref.anchor else None
+        year = quarter_year(ref.anchor, quarter, ref.tense) if ref.anchor else None
     return "DATE", f"{year:04d}-Q{quarter}" if year else f"XXXX-Q{quarter}"
 
 

@@ -110,6 +110,18 @@ def period_year(anchor: date, first_month: int, tense: Tense | None) -> int:
     return anchor.year
 
 
+def quarter_year(anchor: date, quarter: int, tense: Tense | None) -> int:
+    """The year of a quarter given without one: this year's, unless it is still ahead in a past
+    clause (last year's) or long gone in a future one (next year's). "Third-quarter results" in
+    October are this year's; "the fourth quarter" in February is last year's."""
+    current = quarter_of(anchor.month)
+    if tense == "future":
+        return anchor.year + 1 if quarter <= current - 2 else anchor.year
+    if quarter > current + (0 if tense == "past" else 1):
+        return anchor.year - 1
+    return anchor.year
+
+
 def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
     """The `nth` ISO weekday of a month (-1: the last), e.g. the fourth Thursday of November."""
     if nth < 0:

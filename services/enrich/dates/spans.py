@@ -60,6 +60,10 @@ _TRIGGERS = (
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
+    # Reporting periods the model leaves half-read: "the year-ago quarter", "the 1988 period".
+    r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
+    r"prior-year|(?:19|20)\d\d) )+(?:(?:first|second|third|fourth)[\s-])?(?:fiscal )?"
+    r"(?:quarter|period)|year-ago|year-earlier"
     r")\b"
 )
 # Text patterns run on RE2, whose time is linear in the text whatever it holds; RE2 has no

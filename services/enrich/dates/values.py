@@ -6,9 +6,11 @@ import re
 
 from services.enrich.dates.absolute import ABSOLUTE_RULES, Value
 from services.enrich.dates.calendar import Reference
+from services.enrich.dates.periods import PERIOD_RULES
 from services.enrich.dates.relative import RELATIVE_RULES
 
-RULES = ABSOLUTE_RULES + RELATIVE_RULES
+# Reporting periods first: "the year-ago quarter" is not a duration of one quarter.
+RULES = PERIOD_RULES + ABSOLUTE_RULES + RELATIVE_RULES
 _SPACES = re.compile(r"\s+")
 # Tokenised sources write "March 06 , 2008" and "New Year 's"; read them like plain prose.
 _SPACED_PUNCT = re.compile(r" (?=[,)]|'s\b)|(?<=\() ")
