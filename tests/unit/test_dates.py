@@ -338,3 +338,68 @@ def test_relative_dates_resolve_in_the_publishers_local_day(nlp: Language) -> No
         "today": "2020-10-14",
         "Yesterday": "2020-10-13",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        # Results name a quarter, then refer back to it and to the same quarter a year before.
+        (
+            "Third-quarter profit rose 12%. Sales in the quarter grew, and profit was up from a "
+            "year earlier and from the year-ago quarter.",
+            date(1989, 10, 26),
+            "the quarter",
+            "1989-Q3",
+        ),
+        (
+            "Third-quarter profit rose 12%. Profit was up from a year earlier.",
+            date(1989, 10, 26),
+            "a year earlier",
+            "1988-Q3",
+        ),
+        (
+            "Third-quarter profit rose 12%, compared with the year-ago quarter.",
+            date(1989, 10, 26),
+            "the year-ago quarter",
+            "1988-Q3",
+        ),
+        (
+            "Third-quarter profit will be reported soon.",
+            date(1989, 10, 26),
+            "Third-quarter",
+            "1989-Q3",
+        ),
+        ("Sales fell in the fourth quarter.", date(1990, 2, 10), "the fourth quarter", "1989-Q4"),
+        (
+            "Sales will grow in the current fiscal year.",
+            date(1989, 11, 2),
+            "the current fiscal year",
+            "1989",
+        ),
+        # Years read out in words, as transcripts write them.
+        (
+            "Keating was convicted in nineteen ninety-one.",
+            date(1998, 1, 15),
+            "nineteen ninety-one",
+            "1991",
+        ),
+        (
+            "The promise held until the year two thousand.",
+            date(1998, 2, 5),
+            "the year two thousand",
+            "2000",
+        ),
+        (
+            "CBS News first reported last night that it had the tape.",
+            date(1998, 1, 20),
+            "last night",
+            "1998-01-19TNI",
+        ),
+        ("The bankers met last December.", date(1989, 10, 30), "last December", "1988-12"),
+        ("Holders approved the plan last April.", date(1989, 10, 27), "last April", "1989-04"),
+    ],
+)
+def test_reporting_periods_and_spoken_years(
+    nlp: Language, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, published).get(phrase) == value

@@ -87,9 +87,12 @@ def _month(m: re.Match[str], ref: Reference) -> Value | None:
     month, rel, anchor = MONTHS[m["month"]], m["rel"], ref.anchor
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}"
-    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
-    topic = ref.topic_year if rel is None else None
-    year = nearest_year(anchor, month, None, tense, topic)  # type: ignore[arg-type]
+    if rel == "last":  # the latest one before this month: "last December" in October
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    elif rel == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    else:
+        year = nearest_year(anchor, month, None, ref.tense, ref.topic_year)
     return "DATE", month_value(year, month)
 
 
@@ -141,8 +144,9 @@ def _season(m: re.Match[str], ref: Reference) -> Value | None:
         return "DATE", f"{m['year']}-{code}"
     if ref.anchor is None:
         return "DATE", f"XXXX-{code}"
-    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
-    year = period_year(ref.anchor, SEASON_MONTH[code], tense)  # type: ignore[arg-type]
+    if rel in ("last", "next"):  # last year's: "last spring" in autumn is a year back
+        return "DATE", f"{ref.anchor.year + (1 if rel == 'next' else -1):04d}-{code}"
+    year = period_year(ref.anchor, SEASON_MONTH[code], ref.tense)
     return "DATE", f"{year:04d}-{code}"
 
 

@@ -102,6 +102,42 @@ def alternation(words: object) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen")  # fmt: skip
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SPELLED_YEAR = re.compile(
+    r"\b(?:(?P<century>eighteen|nineteen) (?:hundred (?:and )?)?"
+    rf"(?:(?P<teen>{'|'.join(_TEENS_WORDS)})|(?P<tens>{'|'.join(_TENS_WORDS)})"
+    rf"(?:[- ](?P<unit>{'|'.join(_UNITS_WORDS)}))?|oh[- ](?P<oh>{'|'.join(_UNITS_WORDS)}))"
+    rf"|two thousand(?: and)?(?: (?P<later>{'|'.join(_UNITS_WORDS + _TEENS_WORDS)}))?)\b"
+)
+
+
+def _year_number(m: re.Match[str]) -> str:
+    if not m["century"]:
+        later = m["later"]
+        words = _UNITS_WORDS + _TEENS_WORDS
+        return str(2000 + (words.index(later) + 1 if later else 0))
+    year = (18 if m["century"] == "eighteen" else 19) * 100
+    if m["teen"]:
+        year += 10 + _TEENS_WORDS.index(m["teen"])
+    elif m["oh"]:
+        year += _UNITS_WORDS.index(m["oh"]) + 1
+    else:
+        year += 20 + 10 * _TENS_WORDS.index(m["tens"])
+        year += _UNITS_WORDS.index(m["unit"]) + 1 if m["unit"] else 0
+    return str(year)
+
+
+def spell_years_in_digits(text: str) -> str:
+    """Years read out in words, as broadcast transcripts write them, in digits:
+    "nineteen ninety-four" -> "1994", "the year two thousand" -> "the year 2000"."""
+    if "nineteen" not in text and "eighteen" not in text and "thousand" not in text:
+        return text
+    return _SPELLED_YEAR.sub(_year_number, text)
+
+
 def parse_count(words: str) -> float | None:
     """Read a count written in digits or words ("18", "two and a half", "twenty-five")."""
     words = words.strip().replace(",", "").replace("a half", "half")

@@ -82,6 +82,18 @@ def _dayword(m: re.Match[str], ref: Reference) -> Value | None:
     return "DATE", _day_of(m["dayword"], None, ref)
 
 
+def _fiscal_year(m: re.Match[str], ref: Reference) -> Value | None:
+    """"The current fiscal year" is this year, "the latest fiscal year" the one before."""
+    if ref.anchor is None:
+        return None
+    back = any(w in m.group(0) for w in ("latest", "last", "previous", "prior"))
+    return "DATE", f"{ref.anchor.year - back:04d}"
+
+
+def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
+    return "TIME", f"{_day_of('yesterday', None, ref)}TNI"
+
+
 def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
     return "TIME", f"{_day_of(m['dayword'], m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
 
@@ -155,6 +167,7 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
 
 def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
     rel = m["rel"] if m["rel"] == "the" else m["rel"].removeprefix("the ")
+    rel = "this" if rel == "current" else rel
     value = unit_value(m["unit"], rel, ref)
     return ("DATE", value) if value else None
 
@@ -220,6 +233,9 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         (rf"(?P<word>{alt(REFERENCE_WORDS)})", _reference),
         (rf"(?:(?P<rel>last|next|this|that|coming|past) )?{_WEEKDAY}", _weekday),
         (rf"(?:earlier |later |early |late )?{_DAYWORD}", _dayword),
+        (r"(?:late |early )?last night", _last_night),
+        (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),
+        (r"(?:the )?(?:latest|last|previous|prior) fiscal year", _fiscal_year),
         (
             rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
             rf"(?P<part>{alt(PARTS_OF_DAY)})",
@@ -235,6 +251,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         (
             r"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
             r"(?P<rel>this|last|next|the same|that|the last|the previous|the following|"
+            r"the current|current|"
             r"the coming|the entire|the whole|the) "
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,

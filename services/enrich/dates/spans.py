@@ -64,6 +64,7 @@ _TRIGGERS = (
     r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
     r"prior-year|(?:19|20)\d\d) )+(?:(?:first|second|third|fourth)[\s-])?(?:fiscal )?"
     r"(?:quarter|period)|year-ago|year-earlier"
+    r"|(?:the )?(?:current |latest |previous |prior )?fiscal year|the current (?:year|quarter)"
     r")\b"
 )
 # Text patterns run on RE2, whose time is linear in the text whatever it holds; RE2 has no

@@ -6,6 +6,7 @@ import re
 
 from services.enrich.dates.absolute import ABSOLUTE_RULES, Value
 from services.enrich.dates.calendar import Reference
+from services.enrich.dates.lexicon import spell_years_in_digits
 from services.enrich.dates.periods import PERIOD_RULES
 from services.enrich.dates.relative import RELATIVE_RULES
 
@@ -37,7 +38,7 @@ def normalise(text: str, ref: Reference) -> Value | None:
 
     An expression that resolves outside the calendar ("tomorrow" on 9999-12-31) has no value.
     """
-    phrase = clean(text)
+    phrase = spell_years_in_digits(clean(text))
     for pattern, handler in RULES:
         match = pattern.fullmatch(phrase)
         if match:
