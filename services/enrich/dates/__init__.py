@@ -12,7 +12,7 @@ from services.enrich.dates.calendar import Reference, Tense
 from services.enrich.dates.dateline import find_dateline
 from services.enrich.dates.periods import names_quarter
 from services.enrich.dates.spans import find_spans
-from services.enrich.dates.tense import clause_tense
+from services.enrich.dates.tense import clause_tense, plainly_future
 from services.enrich.dates.values import normalise
 from shared.models import DateMention
 
@@ -26,6 +26,7 @@ CONTEXT = 120
 # Spans are chosen before values are resolved; any fixed reference tells readable from not.
 _PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]")
+_WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 
 
 # No temporal expression is longer; the bound keeps the rules' cost per span constant.
@@ -70,6 +71,8 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         before, after = _clause_around(text, start, end)
         forward = _word_before(before) in DEADLINE_WORDS
         tense: Tense | None = "future" if forward else clause_tense(before, after)
+        if tense == "future" and not forward and _WEEKDAY.fullmatch(text[start:end]):
+            tense = "future" if plainly_future(before, after) else "past"
         found = normalise(text[start:end], Reference(published, focus, tense, topic_year, period))
         if found is None:
             continue

@@ -123,10 +123,11 @@ def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
     quarter = ORDINALS.get(m["q"], 0) if not m["q"].isdigit() else int(m["q"])
     if not 1 <= quarter <= 4:
         return None
-    if m["year"]:
-        year: int | None = int(m["year"])
-    elif m["rel"]:
-        year = relative_year(m["rel"], ref)
+    groups = m.groupdict()
+    if groups.get("year"):
+        year: int | None = int(groups["year"])
+    elif groups.get("rel"):
+        year = relative_year(groups["rel"], ref)
     else:
         year = quarter_year(ref.anchor, quarter, ref.tense) if ref.anchor else None
     return "DATE", f"{year:04d}-Q{quarter}" if year else f"XXXX-Q{quarter}"
@@ -192,6 +193,7 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (r"(?:the )?(?:early |late |mid-?)?(?P<n>\d{1,2})(?:st|nd|rd|th) century", _century),
         (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
         (rf"q{_Q} {_Y}", _quarter),
+        (rf"(?P<rel>this|last|next) year's {_Q}[\s-]quarter", _quarter),
         (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
         (
             rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})"

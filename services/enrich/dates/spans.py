@@ -88,6 +88,7 @@ _JOINABLE_GAP = re.compile(r"[ ,]{0,3}|\s(?:on|of)\s")
 # Words on the same line and clause: no sentence punctuation or line break in between.
 _WORD_BEFORE = re.compile(r"(?<![^ ])[\w'`-]+(?=(?: [\w'`-]+)* $)")
 LEFT_WORDS = 5
+_BARE_UNITS = frozenset({*UNITS, *(f"{unit}s" for unit in UNITS)})
 # The most words a temporal expression spans ("the very beginning of the financial year").
 MAX_WORDS = 8
 # The last word before a span that may make it a longer expression ("this" year, "a half" years).
@@ -175,15 +176,24 @@ def refine(text: str, span: Span, readable: Readable) -> list[Span]:
 
 
 def shrink(text: str, span: Span, readable: Readable) -> list[Span]:
-    """The longest readable run of words inside a span ("their best week" -> "week")."""
+    """The readable runs of words inside a span, leftmost and longest first: "their best week"
+    -> "week", "the quarter ended Sept. 30" -> "the quarter", "Sept. 30"."""
     words = [m.span() for m in re.finditer(r"\S+", text[span[0] : span[1]])]
-    # No expression runs longer: without a bound a long span would cost its length cubed.
-    for size in range(min(len(words) - 1, MAX_WORDS), 0, -1):
-        for i in range(len(words) - size + 1):
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        # No expression runs longer: without a bound a long span would cost its length squared.
+        for size in range(min(len(words) - i, MAX_WORDS), 0, -1):
             start, end = span[0] + words[i][0], span[0] + words[i + size - 1][1]
             if readable(text[start:end]):
-                return [(start, end)]
-    return []
+                found.append((start, end))
+                i += size
+                break
+        else:
+            i += 1
+    if len(found) > 1:  # a bare unit beside an expression is a word of the phrase: "a second day"
+        found = [f for f in found if text[f[0] : f[1]].lower() not in _BARE_UNITS] or found
+    return found
 
 
 def extend_left(text: str, span: Span, readable: Readable) -> Span:

@@ -56,3 +56,16 @@ def _find_cues(text: str) -> Iterator[re.Match[str]]:
     if len(lowered) == len(text):
         return _CUES.finditer(lowered)
     return _CASELESS_CUES.finditer(text)
+
+
+# News reports what happened: a weekday is this week's past one unless the clause plainly
+# speaks of the future; "would", "could" or "expected" in reported speech are not enough.
+_PLAIN_FUTURE = re.compile(
+    r"\b(?:will|'ll|shall|going to|is to|are to|scheduled|set to|next|upcoming|due to|"
+    r"plans? to|until|till|this coming)\b"
+)
+
+
+def plainly_future(before: str, after: str) -> bool:
+    """Whether the near context of an expression speaks plainly of the future."""
+    return bool(_PLAIN_FUTURE.search(before[-WINDOW:].lower() + " " + after[:WINDOW].lower()))

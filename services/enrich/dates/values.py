@@ -15,6 +15,7 @@ RULES = PERIOD_RULES + ABSOLUTE_RULES + RELATIVE_RULES
 _SPACES = re.compile(r"\s+")
 # Tokenised sources write "March 06 , 2008" and "New Year 's"; read them like plain prose.
 _SPACED_PUNCT = re.compile(r" (?=[,)]|'s\b)|(?<=\() ")
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")
 _SHORT_YEAR = re.compile(r"\W*'\d\d\b")  # "'82"
 _EDGE_PUNCT = "`'\".,;:!?()[] "
 _FIVE_DIGITS = re.compile(r"\d{5}")
@@ -23,6 +24,7 @@ _FIVE_DIGITS = re.compile(r"\d{5}")
 def clean(text: str) -> str:
     """Lower-case, single-spaced text with tokeniser spacing and edge quotes removed."""
     text = _SPACED_PUNCT.sub("", _SPACES.sub(" ", text.lower()))
+    text = _POSSESSIVE.sub("", text)  # "last month's" explosion
     tail = _EDGE_PUNCT[:3] if text.endswith(".m.") else _EDGE_PUNCT
     head = _EDGE_PUNCT.replace("'", "") if _SHORT_YEAR.match(text) else _EDGE_PUNCT
     return text.rstrip(tail).lstrip(head)
