@@ -403,3 +403,16 @@ def test_reporting_periods_and_spoken_years(
     nlp: Language, text: str, published: date, phrase: str, value: str
 ) -> None:
     assert values(nlp, text, published).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Leave as soon as possible.", "He was killed soon after capture.", "The soon-to-open hall."],
+)
+def test_soon_as_a_connective_is_no_time(nlp: Language, text: str) -> None:
+    assert [d.text for d in dates_in(nlp, text, date(1998, 1, 8))] == []
+
+
+def test_a_long_span_keeps_each_date_inside_it(nlp: Language) -> None:
+    text = "Coast earned $6.98 a share for the quarter ended Sept. 30."
+    assert values(nlp, text, date(1989, 11, 1)).get("Sept. 30") == "1989-09-30"

@@ -140,7 +140,7 @@ def spell_years_in_digits(text: str) -> str:
 
 def parse_count(words: str) -> float | None:
     """Read a count written in digits or words ("18", "two and a half", "twenty-five")."""
-    words = words.strip().replace(",", "").replace("a half", "half")
+    words = words.strip().replace(",", "").replace("a half", "half").replace(" 1/2", ".5")
     if words in VAGUE_COUNTS:
         return None
     try:

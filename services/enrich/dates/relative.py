@@ -32,7 +32,7 @@ _COUNT = (
     r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
     # Compounds only as written: "twenty-five", "two and a half" (not "a five-year").
-    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half)?)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half| 1/2)?)"
 )
 _APPROX = (
     r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
@@ -83,7 +83,7 @@ def _dayword(m: re.Match[str], ref: Reference) -> Value | None:
 
 
 def _fiscal_year(m: re.Match[str], ref: Reference) -> Value | None:
-    """"The current fiscal year" is this year, "the latest fiscal year" the one before."""
+    """ "The current fiscal year" is this year, "the latest fiscal year" the one before."""
     if ref.anchor is None:
         return None
     back = any(w in m.group(0) for w in ("latest", "last", "previous", "prior"))
