@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-GOLD ?= ../shared/eval/meantime-en.jsonl
+# The dev sets (gold JSON lines and the scorer beside them) live outside the repository.
+DEV_SETS ?= ../shared/eval
 PYTEST_ARGS ?=
 
 .PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean
@@ -39,9 +40,18 @@ integration: setup
 e2e: setup
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
+# Scores every dev set in $(DEV_SETS) (TBAQ and MEANTIME); a fresh clone has none, and says so.
 eval: setup
-	mkdir -p build/eval
-	$(BIN)/python -m services.enrich.evaluate $(GOLD) --out build/eval/system.jsonl
+	@mkdir -p build/eval
+	@if [ ! -f $(DEV_SETS)/score.py ] || [ -z "$(wildcard $(DEV_SETS)/*.jsonl)" ]; then \
+		echo "make eval: no dev sets in $(DEV_SETS) (gold *.jsonl with score.py beside them);" \
+			"nothing was scored. Point DEV_SETS at such a folder."; \
+		exit 0; \
+	fi; \
+	for gold in $(wildcard $(DEV_SETS)/*.jsonl); do \
+		echo "== $$gold"; \
+		$(BIN)/python -m services.enrich.evaluate $$gold --out build/eval/$$(basename $$gold) || exit 1; \
+	done
 
 bench: setup
 	$(BIN)/python -m bench.pipeline
