@@ -35,8 +35,21 @@ def _is_tail_noise(doc: Doc, i: int, label: str) -> bool:
     return label == "PERSON" and token.text.isdigit()
 
 
+def _is_clean(doc: Doc, span: Span) -> bool:
+    """Most spans need no tidying; telling so from their text is cheaper than walking tokens."""
+    text = span.text
+    return (
+        "\n" not in text
+        and text[-1:].isalpha()
+        and not _is_tail_noise(doc, span.end - 1, span.label_)
+        and not (span.label_ not in KEEPS_NUMBERS and _TRAILING_SCORE.search(text))
+    )
+
+
 def tidy_span(doc: Doc, span: Span) -> Span | None:
     """`span` cut at its first line break and without trailing noise; None if no name is left."""
+    if _is_clean(doc, span):
+        return span
     start, end = span.start, span.end
     while start < end and doc[start].is_space:
         start += 1
