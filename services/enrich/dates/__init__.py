@@ -40,7 +40,7 @@ def _readable(text: str) -> bool:
 
 # A date after these words is a deadline ahead whatever the clause's tense: "said the bridge
 # would be finished by January", "closed until Friday".
-DEADLINE_WORDS = frozenset({"by", "until", "till"})
+DEADLINE_WORDS = frozenset({"by", "until", "till", "through"})
 
 
 def _word_before(before: str) -> str:

@@ -25,6 +25,8 @@ _PAST = (
     r"(?<!be )(?<!been )(?:"
     r"was|were|had|did|has been|have been|said|says|told|ago|last|earlier|came|fell|rose|"
     r"began|won|lost|saw|met|gave|went|took|made|held|sold|hit|led|left|became|broke|"
+    r"brought|bought|sought|thought|caught|sent|spent|built|paid|kept|found|felt|knew|grew|"
+    r"wrote|spoke|chose|stood|fought|struck|shot|ran|rang|drove|flew|fled|got|"
     r"[a-z]{3,}ed)"
 )
 _SOURCE = rf"\b(?:(?P<future>{_FUTURE})|(?P<past>{_PAST}))\b"
