@@ -231,7 +231,11 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
     for pattern, handler in (
         (rf"(?P<word>{alt(REFERENCE_WORDS)})", _reference),
-        (rf"(?:(?P<rel>last|next|this|that|coming|past) )?{_WEEKDAY}", _weekday),
+        (
+            rf"(?:(?:early|late|earlier|later) )?(?:(?P<rel>last|next|this|that|coming|past) )?"
+            rf"{_WEEKDAY}",
+            _weekday,
+        ),
         (rf"(?:earlier |later |early |late )?{_DAYWORD}", _dayword),
         (r"(?:late |early )?last night", _last_night),
         (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),

@@ -64,7 +64,7 @@ def _find_cues(text: str) -> Iterator[re.Match[str]]:
 # speaks of the future; "would", "could" or "expected" in reported speech are not enough.
 _PLAIN_FUTURE = re.compile(
     r"\b(?:will|'ll|shall|going to|is to|are to|scheduled|set to|next|upcoming|due to|"
-    r"plans? to|until|till|this coming)\b"
+    r"plans? to|until|till|this coming|as early as|as soon as)\b"
 )
 
 
