@@ -416,3 +416,16 @@ def test_soon_as_a_connective_is_no_time(nlp: Language, text: str) -> None:
 def test_a_long_span_keeps_each_date_inside_it(nlp: Language) -> None:
     text = "Coast earned $6.98 a share for the quarter ended Sept. 30."
     assert values(nlp, text, date(1989, 11, 1)).get("Sept. 30") == "1989-09-30"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The genocide in Rwanda began nearly four years ago.", "nearly four years ago", "1994"),
+        ("Support rose from 35 percent several years ago.", "several years ago", "PAST_REF"),
+        ("Late Monday, officials met again.", "Late Monday", "1998-02-23"),
+        ("I pray for this young boy every day.", "every day", "P1D"),
+    ],
+)
+def test_points_back_and_sets(nlp: Language, text: str, phrase: str, value: str) -> None:
+    assert values(nlp, text, date(1998, 2, 27)).get(phrase) == value

@@ -175,6 +175,8 @@ def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
 def _ago(m: re.Match[str], ref: Reference) -> Value | None:
     count, unit = parse_count(m["count"]), m["unit"]
     letter, clock, times = UNITS.get(unit, ("", True, 1))
+    if count is None and m["dir"] == "ago":
+        return "DATE", "PAST_REF"  # "several years ago": some time back
     if count is None or clock or count != int(count):
         return None
     n = int(count) * times * (1 if m["dir"] in ("later", "after", "from now") else -1)
@@ -251,7 +253,11 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _clock,
         ),
         (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
-        (rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)", _ago),
+        (
+            r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
+            rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)",
+            _ago,
+        ),
         (
             r"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
             r"(?P<rel>this|last|next|the same|that|the last|the previous|the following|"

@@ -230,6 +230,18 @@ def _names_something(text: str, start: int, end: int) -> bool:
     return mid_sentence and bool(after) and bool(_CAPITALISED.match(after[0]))
 
 
+_POINTING = re.compile(r" (?:ago|earlier|from now)\b", re.IGNORECASE)
+
+
+def extend_right(text: str, span: Span, readable: Readable) -> Span:
+    """Take in the word spaCy left out that turns a stretch into a point: "four years" + "ago"."""
+    start, end = span
+    after = _POINTING.match(text, end)
+    if after is not None and readable(text[start : after.end()]):
+        return start, after.end()
+    return span
+
+
 def is_false_alarm(text: str, span: Span) -> bool:
     """Reading times ("3 min read"), numbers in names ("Russell 2000 Index"), ages ("6-year-old"),
     named days that are not the weekday they end in ("Cyber Monday") and event names."""
@@ -272,7 +284,7 @@ def find_spans(doc: Doc, text: str, readable: Readable) -> list[Span]:
     The text is passed in because `doc.text` rebuilds the string from every token.
     """
     refined = {
-        extend_left(text, piece, readable)
+        extend_right(text, extend_left(text, piece, readable), readable)
         for span in candidate_spans(doc, text)
         for piece in refine(text, span, readable)
         if not is_false_alarm(text, piece)
