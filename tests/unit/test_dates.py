@@ -429,3 +429,23 @@ def test_a_long_span_keeps_each_date_inside_it(nlp: Language) -> None:
 )
 def test_points_back_and_sets(nlp: Language, text: str, phrase: str, value: str) -> None:
     assert values(nlp, text, date(1998, 2, 27)).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "value"),
+    [
+        ("Revenue was $76 million for the year ended March 31.", "the year", "DURATION", "P1Y"),
+        ("Sales for the full year were $6.6 billion.", "the full year", "DATE", "1989"),
+        ("The office is effective Feb. 1, the company said.", "Feb. 1", "DATE", "1990-02-01"),
+    ],
+)
+def test_fiscal_years_and_effective_dates(
+    nlp: Language, text: str, phrase: str, kind: str, value: str
+) -> None:
+    found = {d.text: (d.type, d.value) for d in dates_in(nlp, text, date(1989, 10, 26))}
+    assert found.get(phrase) == (kind, value)
+
+
+def test_a_quarterly_dividend_is_no_recurrence(nlp: Language) -> None:
+    found = dates_in(nlp, "Du Pont raised its quarterly dividend to $1.20.", date(1989, 10, 26))
+    assert [d.text for d in found] == []

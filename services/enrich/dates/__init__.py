@@ -26,6 +26,9 @@ CONTEXT = 120
 # Spans are chosen before values are resolved; any fixed reference tells readable from not.
 _PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]")
+# A year that ends on a given day is a stretch of time (a fiscal year), not the calendar year.
+_YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
+_A_YEAR = re.compile(r"(?:the|its|a) (?:fiscal )?year", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 
 
@@ -39,8 +42,8 @@ def _readable(text: str) -> bool:
 
 
 # A date after these words is a deadline ahead whatever the clause's tense: "said the bridge
-# would be finished by January", "closed until Friday".
-DEADLINE_WORDS = frozenset({"by", "until", "till", "through"})
+# would be finished by January", "closed until Friday", "effective Feb. 1".
+DEADLINE_WORDS = frozenset({"by", "until", "till", "through", "effective"})
 
 
 def _word_before(before: str) -> str:
@@ -77,6 +80,8 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         if found is None:
             continue
         kind, value = found
+        if _YEAR_ENDED.match(after) and _A_YEAR.fullmatch(text[start:end]):
+            kind, value = "DURATION", "P1Y"  # "the year ended March 31": a fiscal year's length
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
         if _QUARTER.fullmatch(value) and names_quarter(text[start:end]):

@@ -242,6 +242,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         (r"(?:late |early )?last night", _last_night),
         (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),
         (r"(?:the )?(?:latest|last|previous|prior) fiscal year", _fiscal_year),
+        (r"the full (?:fiscal )?year", _fiscal_year),
         (
             rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
             rf"(?P<part>{alt(PARTS_OF_DAY)})",

@@ -102,6 +102,7 @@ _MODIFIERS = frozenset(
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
 # "a 6-year-old", "52 years old": ages are no durations.
 _AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
 _SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
 _WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 # A capitalised word or hyphenated compound: "Six-Day" of "the Six-Day War".
@@ -253,6 +254,8 @@ def is_false_alarm(text: str, span: Span) -> bool:
         return True
     if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
         return True
+    if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
+        return True  # "its quarterly dividend": a kind of report, not a recurrence
     if piece.lower() == "soon" and _SOON_CONNECTIVE.match(text, end):
         return True  # "as soon as", "soon after", "soon-to-open": a connective, not a time
     if _BARE_YEAR.match(piece):
