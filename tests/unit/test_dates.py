@@ -449,3 +449,20 @@ def test_fiscal_years_and_effective_dates(
 def test_a_quarterly_dividend_is_no_recurrence(nlp: Language) -> None:
     found = dates_in(nlp, "Du Pont raised its quarterly dividend to $1.20.", date(1989, 10, 26))
     assert [d.text for d in found] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Results will be disclosed this morning.", "this morning", "1989-10-26TMO"),
+        (
+            "It opened on Oct. 3, 1987, and closed the following week.",
+            "the following week",
+            "1987-W41",
+        ),
+    ],
+)
+def test_this_morning_and_the_following_day(
+    nlp: Language, text: str, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, date(1989, 10, 26)).get(phrase) == value

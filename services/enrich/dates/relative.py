@@ -95,7 +95,9 @@ def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
 
 
 def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
-    return "TIME", f"{_day_of(m['dayword'], m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
+    # "this morning" is the publication's; "that morning" or "the morning" the day last spoken of.
+    dayword = m["dayword"] or ("today" if m.group(0).startswith("this ") else None)
+    return "TIME", f"{_day_of(dayword, m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
 
 
 def _named_day(m: re.Match[str], ref: Reference) -> str:
@@ -144,7 +146,7 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     n = step.get(rel, 0)
     if unit == "weekend" and ref.anchor is not None and rel not in ("same", "that"):
         return weekend_value(ref.anchor, n, rel, ref.tense)
-    anaphoric = ("same", "that", "the", "entire", "whole")
+    anaphoric = ("same", "that", "the", "entire", "whole", "following", "previous")
     base = (ref.focus or ref.anchor) if rel in anaphoric else ref.anchor
     if base is None:
         return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE",
