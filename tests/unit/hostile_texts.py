@@ -42,4 +42,10 @@ HOSTILE_TEXTS: dict[str, str] = {
     # Names the article repeats, searched in capitals lines too.
     "repeated names": "Sergei Lavrov met Apple.\n" + _fill("SERGEI LAVROV APPLE "),
     "name punctuation": _fill("Mr. A. B. C. 's "),
+    # Scores after names ("Nicolas Jarry 6-4") and line breaks inside names.
+    "scores": "Nicolas Jarry" + _fill(" 6-4 -", "x"),
+    "broken names": _fill("Amazon\n\nSince "),
+    # Years read out in words and reporting periods.
+    "spoken years": _fill("nineteen ninety-four two thousand and "),
+    "periods": _fill("the year-ago comparable quarter "),
 }
