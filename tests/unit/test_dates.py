@@ -466,3 +466,14 @@ def test_this_morning_and_the_following_day(
     nlp: Language, text: str, phrase: str, value: str
 ) -> None:
     assert values(nlp, text, date(1989, 10, 26)).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The deal should close by year-end.", "year-end", "1989"),
+        ("Use was delayed earlier in the year by heavy rains.", "earlier in the year", "1989"),
+    ],
+)
+def test_the_end_and_parts_of_this_year(nlp: Language, text: str, phrase: str, value: str) -> None:
+    assert values(nlp, text, date(1989, 10, 26)).get(phrase) == value

@@ -168,7 +168,8 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
 
 
 def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
-    rel = m["rel"] if m["rel"] == "the" else m["rel"].removeprefix("the ")
+    rel = m.groupdict().get("rel") or "this"  # "earlier in the year" is this year
+    rel = rel if rel == "the" else rel.removeprefix("the ")
     rel = "this" if rel == "current" else rel
     value = unit_value(m["unit"], rel, ref)
     return ("DATE", value) if value else None
@@ -245,6 +246,11 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),
         (r"(?:the )?(?:latest|last|previous|prior) fiscal year", _fiscal_year),
         (r"the full (?:fiscal )?year", _fiscal_year),
+        (r"(?:around |by )?(?:year[- ]end|year's end)", _fiscal_year),
+        (
+            r"(?:earlier|later|early|late) in the (?P<unit>day|week|month|year)",
+            _this_unit,
+        ),
         (
             rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
             rf"(?P<part>{alt(PARTS_OF_DAY)})",

@@ -52,7 +52,8 @@ _TRIGGERS = (
     rf"\b(?:(?P<ref>(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)}))"
     rf"|(?:{alt(set(SET_WORDS) - {'quarterly'})})"  # "quarterly results" are no set
     rf"|today|tomorrow|yesterday|tonight|(?:{alt(MOVABLE_DAYS)})"
-    r"|(?:every|each) (?:day|week|month|year|morning|night)|a year"
+    r"|(?:every|each) (?:day|week|month|year|morning|night)|a year|year[- ]end|year's end"
+    r"|(?:earlier|later|early|late) in the (?:day|week|month|year)"
     r"|(?:(?:early|late) )?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt))?|\d{4}\s?(?:utc|gmt)"
     r"|\d{1,2}\s?[ap]\.m\."
