@@ -29,6 +29,7 @@ _QUARTER = re.compile(r"\d{4}-Q[1-4]")
 # A year that ends on a given day is a stretch of time (a fiscal year), not the calendar year.
 _YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
 _A_YEAR = re.compile(r"(?:the|its|a) (?:fiscal )?year", re.IGNORECASE)
+_SOONEST = re.compile(r"\bas (?:soon|early) as $", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 
 
@@ -72,7 +73,7 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
     mentions: list[DateMention] = []
     for start, end in find_spans(doc, text, _readable):
         before, after = _clause_around(text, start, end)
-        forward = _word_before(before) in DEADLINE_WORDS
+        forward = _word_before(before) in DEADLINE_WORDS or _SOONEST.search(before) is not None
         tense: Tense | None = "future" if forward else clause_tense(before, after)
         if tense == "future" and not forward and _WEEKDAY.fullmatch(text[start:end]):
             tense = "future" if plainly_future(before, after) else "past"

@@ -36,6 +36,7 @@ _CUES = re.compile(_SOURCE)
 # Lower-casing a letter like "İ" adds a character ("i" + a dot), which may move a word boundary:
 # such text is searched as it is, ignoring case.
 _CASELESS_CUES = re.compile(_SOURCE, re.IGNORECASE)
+_NAMES = re.compile(r"(?<=[\w,;] )[A-Z][\w'-]*")
 # Only the near context speaks for the expression; a long sentence can switch tense.
 WINDOW = 80
 
@@ -54,6 +55,8 @@ def clause_tense(before: str, after: str) -> Tense | None:
 
 
 def _find_cues(text: str) -> Iterator[re.Match[str]]:
+    # A capitalised word inside a clause is a name, not a verb: "the United States".
+    text = _NAMES.sub("X", text)
     lowered = text.lower()
     if len(lowered) == len(text):
         return _CUES.finditer(lowered)
