@@ -473,6 +473,7 @@ def test_this_morning_and_the_following_day(
     [
         ("The deal should close by year-end.", "year-end", "1989"),
         ("Use was delayed earlier in the year by heavy rains.", "earlier in the year", "1989"),
+        ("Hate groups grew in the past year.", "the past year", "1988"),
     ],
 )
 def test_the_end_and_parts_of_this_year(nlp: Language, text: str, phrase: str, value: str) -> None:

@@ -90,6 +90,11 @@ def _fiscal_year(m: re.Match[str], ref: Reference) -> Value | None:
     return "DATE", f"{ref.anchor.year - back:04d}"
 
 
+def _past_year(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The past year" is read as last year, as "the last year" is."""
+    return ("DATE", f"{ref.anchor.year - 1:04d}") if ref.anchor else None
+
+
 def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
     return "TIME", f"{_day_of('yesterday', None, ref)}TNI"
 
@@ -246,6 +251,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),
         (r"(?:the )?(?:latest|last|previous|prior) fiscal year", _fiscal_year),
         (r"the full (?:fiscal )?year", _fiscal_year),
+        (r"the past year", _past_year),
         (r"(?:around |by )?(?:year[- ]end|year's end)", _fiscal_year),
         (
             r"(?:earlier|later|early|late) in the (?P<unit>day|week|month|year)",
