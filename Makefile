@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-GOLD ?= ../shared/eval/meantime-en.jsonl
+# The dev sets (gold JSON lines and the scorer beside them) live outside the repository.
+DEV_SETS ?= ../shared/eval
 PYTEST_ARGS ?=
 
 .PHONY: setup run test lint typecheck unit integration e2e eval bench lock clean compose-test
@@ -44,15 +45,18 @@ e2e: setup
 compose-test: setup
 	bash tests/compose/compose_test.sh
 
-# The dev set and its scorer sit beside a workspace checkout, not in the repository: say so plainly.
+# Scores every dev set in $(DEV_SETS) (TBAQ and MEANTIME); a fresh clone has none, and says so.
 eval: setup
-	@test -f $(GOLD) -a -f $(dir $(GOLD))score.py || { \
-	  echo "make eval: no gold set at $(GOLD) (with score.py beside it)." >&2; \
-	  echo "  The MEANTIME dev set is not part of the repository; run with GOLD=path/to/gold.jsonl." >&2; \
-	  echo "  (tests/data/meantime-sample.jsonl is a 31-article sample of it, without a scorer.)" >&2; \
-	  exit 2; }
-	mkdir -p build/eval
-	$(BIN)/python -m services.enrich.evaluate $(GOLD) --out build/eval/system.jsonl
+	@mkdir -p build/eval
+	@if [ ! -f $(DEV_SETS)/score.py ] || [ -z "$(wildcard $(DEV_SETS)/*.jsonl)" ]; then \
+		echo "make eval: no dev sets in $(DEV_SETS) (gold *.jsonl with score.py beside them);" \
+			"nothing was scored. Point DEV_SETS at such a folder."; \
+		exit 0; \
+	fi; \
+	for gold in $(wildcard $(DEV_SETS)/*.jsonl); do \
+		echo "== $$gold"; \
+		$(BIN)/python -m services.enrich.evaluate $$gold --out build/eval/$$(basename $$gold) || exit 1; \
+	done
 
 bench: setup
 	$(BIN)/python -m bench.pipeline
@@ -62,6 +66,7 @@ bench: setup
 	$(BIN)/python -m bench.backfill
 	$(BIN)/python -m bench.redis_memory
 	$(BIN)/python -m bench.feed_parse
+	$(BIN)/python -m bench.hostile_text
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
 # requirements-dev.lock: everything `make test` and `gazette up` need. requirements.lock: only what

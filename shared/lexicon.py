@@ -1,4 +1,4 @@
-"""The word lists behind the entity rules, kept as data so they can grow without code changes."""
+"""Word lists kept as data, so they can grow without code changes."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from importlib import resources
 
 
 @cache
-def _lexicon() -> dict[str, list[str]]:
-    text = resources.files(__package__).joinpath("data/entity_words.json").read_text()
-    lexicon: dict[str, list[str]] = json.loads(text)
-    return lexicon
+def word_lists(package: str, resource: str) -> dict[str, list[str]]:
+    """Every named word list of a JSON file shipped in `package`."""
+    text = resources.files(package).joinpath(resource).read_text(encoding="utf-8")
+    lists: dict[str, list[str]] = json.loads(text)
+    return lists
 
 
 def words(name: str) -> frozenset[str]:
-    """One named word list of `data/entity_words.json`."""
-    return frozenset(_lexicon()[name])
+    """One named word list of `data/name_words.json`: the words canonical names are built with."""
+    return frozenset(word_lists("shared", "data/name_words.json")[name])

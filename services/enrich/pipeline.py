@@ -47,6 +47,8 @@ def enrich_many(nlp: Language, sources: Iterable[Source]) -> Iterator[Enrichment
 def enrich_doc(doc: Doc, source: Source) -> Enrichment:
     """The enrichment of an article whose text spaCy has already read into `doc`."""
     published_at = source.published_at
+    # The publisher's own day: "today" at 05:50 in Beijing is the 14th, whatever UTC says, so the
+    # date is read in the timestamp's own offset, never after converting it.
     published: date | None = published_at.date() if published_at else find_dateline(source.text)
     dates = extract_dates(doc, published, source.text)
     entities, summary = extract_entities(doc, source.title, source.text)

@@ -40,3 +40,5 @@ def test_wheel_holds_the_data_files_and_every_module(tmp_path: Path) -> None:
         Path(name).name for name in swagger_ui
     }
     assert (sources | swagger_ui) - names == set()
+    # The word lists enrichment and the entity keys are built from, each beside its reader.
+    assert {"services/enrich/entities/words.json", "shared/data/name_words.json"} <= names

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from services.enrich.dates import extract_dates
-from services.enrich.pipeline import load_nlp
+from services.enrich.pipeline import enrich, load_nlp
 from shared.models import DateMention
 from shared.settings import Settings
 
@@ -189,3 +190,291 @@ def test_extents_split_and_extend_like_a_reader(
     nlp: Language, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert [(d.text, d.type, d.value) for d in dates_in(nlp, text)] == expected
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(9999, 12, 31)])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They met on Thursday.",
+        "The launch is tomorrow.",
+        "It happened yesterday.",
+        "Prices rise next year.",
+        "Sales fell last year.",
+        "The vote is next month.",
+        "Talks ended last week.",
+        "It opened two days ago.",
+        "The deal closes next quarter.",
+        "Results came in the last decade.",
+        "Rain is expected next spring.",
+        "It ends on December 31.",
+        "He left the following day.",
+        "Two days later they met.",
+        "Christmas will be quiet.",
+        "It was big in the 70s.",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_have_no_value_past_them(
+    nlp: Language, text: str, published: date
+) -> None:
+    for found in dates_in(nlp, text, published):
+        assert not re.match(r"\d{5}|0000", found.value), found
+
+
+def values(nlp: Language, text: str, published: date) -> dict[str, str]:
+    """Each date's text -> its value."""
+    return {d.text: d.value for d in dates_in(nlp, text, published)}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        # Past tense reaches back only so far: next month's debate, not one eleven months ago.
+        (
+            "Candidates who qualified for the December debate said they were ready.",
+            date(2019, 11, 20),
+            "December",
+            "2019-12",
+        ),
+        (
+            "PG&E, which will face regulators next week, cut power in four rounds of outages in "
+            "October.",
+            date(2019, 11, 20),
+            "October",
+            "2019-10",
+        ),
+        (
+            "The ministry said the bridge was finished by January.",
+            date(2019, 11, 20),
+            "January",
+            "2020-01",
+        ),
+        (
+            "SpaceX said the launch is tomorrow (November 19).",
+            date(2019, 11, 18),
+            "November 19",
+            "2019-11-19",
+        ),
+        (
+            "SpaceX said the launch is tomorrow (November 19).",
+            date(2019, 11, 18),
+            "tomorrow",
+            "2019-11-19",
+        ),
+        # ... but within reach the tense decides: March is this year's in an October past clause.
+        ("Sales fell in March, the company said.", date(2019, 10, 20), "March", "2019-03"),
+        # The weekend just past, not the coming one nor one the text spoke of before.
+        (
+            "Dec. 13 is the deadline. Shoppers spent $7 billion over the weekend, the group said.",
+            date(2019, 11, 18),
+            "the weekend",
+            "2019-W46-WE",
+        ),
+        ("The plant was shut over the weekend.", date(2019, 11, 20), "the weekend", "2019-W46-WE"),
+        ("The plant will shut over the weekend.", date(2019, 11, 20), "the weekend", "2019-W47-WE"),
+        # Named days are days of their own.
+        (
+            "Retailers expect record sales on Cyber Monday.",
+            date(2019, 11, 20),
+            "Cyber Monday",
+            "2019-12-02",
+        ),
+        ("Closed until Friday, the exchange said.", date(2008, 9, 18), "Friday", "2008-09-19"),
+        ("Dell cut prices for Black Friday.", date(2019, 11, 20), "Black Friday", "2019-11-29"),
+        ("Dell cut prices for Black Friday.", date(2020, 11, 2), "Black Friday", "2020-11-27"),
+        ("Stores close on Thanksgiving Day.", date(2019, 11, 2), "Thanksgiving Day", "2019-11-28"),
+    ],
+)  # fmt: skip
+def test_dates_in_text_read_as_a_reader_would(
+    nlp: Language, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, published).get(phrase) == value
+
+
+def test_a_tour_list_takes_the_year_the_article_is_about(nlp: Language) -> None:
+    text = (
+        "The band's 2020 world tour was announced today.\n"
+        "June 9 – Chicago\nJuly 14 – Denver\nAug. 2 – Boston\nOct. 10 – Austin"
+    )
+    found = values(nlp, text, date(2019, 12, 10))
+    assert [found[d] for d in ("June 9", "July 14", "Aug. 2", "Oct. 10")] == [
+        "2020-06-09",
+        "2020-07-14",
+        "2020-08-02",
+        "2020-10-10",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dell's Cyber Monday deals start later.",
+        "Churches fill on Good Friday.",
+    ],
+)
+def test_a_named_day_is_not_its_weekday(nlp: Language, text: str) -> None:
+    found = dates_in(nlp, text, date(2019, 11, 20))
+    assert not [d for d in found if d.text in ("Monday", "Friday")], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel captured the territory in the 1967 Six-Day War.",
+        "The Hundred Days Offensive ended the war.",
+        "A 6-year-old boy and his 52-year-old father were rescued.",
+        "The suspect, 37 years old, was arrested.",
+    ],
+)
+def test_names_and_ages_are_not_durations(nlp: Language, text: str) -> None:
+    assert [d for d in dates_in(nlp, text, date(2019, 11, 20)) if d.type == "DURATION"] == []
+
+
+def test_relative_dates_resolve_in_the_publishers_local_day(nlp: Language) -> None:
+    # 05:50 in Beijing on the 14th is still the 13th in UTC.
+    published = datetime(2020, 10, 14, 5, 50, tzinfo=timezone(timedelta(hours=8)))
+    found = enrich(nlp, "t", "The minister spoke today. Yesterday he flew in.", published)
+    assert {d.text: d.value for d in found.dates} == {
+        "today": "2020-10-14",
+        "Yesterday": "2020-10-13",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "phrase", "value"),
+    [
+        # Results name a quarter, then refer back to it and to the same quarter a year before.
+        (
+            "Third-quarter profit rose 12%. Sales in the quarter grew, and profit was up from a "
+            "year earlier and from the year-ago quarter.",
+            date(1989, 10, 26),
+            "the quarter",
+            "1989-Q3",
+        ),
+        (
+            "Third-quarter profit rose 12%. Profit was up from a year earlier.",
+            date(1989, 10, 26),
+            "a year earlier",
+            "1988-Q3",
+        ),
+        (
+            "Third-quarter profit rose 12%, compared with the year-ago quarter.",
+            date(1989, 10, 26),
+            "the year-ago quarter",
+            "1988-Q3",
+        ),
+        (
+            "Third-quarter profit will be reported soon.",
+            date(1989, 10, 26),
+            "Third-quarter",
+            "1989-Q3",
+        ),
+        ("Sales fell in the fourth quarter.", date(1990, 2, 10), "the fourth quarter", "1989-Q4"),
+        (
+            "Sales will grow in the current fiscal year.",
+            date(1989, 11, 2),
+            "the current fiscal year",
+            "1989",
+        ),
+        # Years read out in words, as transcripts write them.
+        (
+            "Keating was convicted in nineteen ninety-one.",
+            date(1998, 1, 15),
+            "nineteen ninety-one",
+            "1991",
+        ),
+        (
+            "The promise held until the year two thousand.",
+            date(1998, 2, 5),
+            "the year two thousand",
+            "2000",
+        ),
+        (
+            "CBS News first reported last night that it had the tape.",
+            date(1998, 1, 20),
+            "last night",
+            "1998-01-19TNI",
+        ),
+        ("The bankers met last December.", date(1989, 10, 30), "last December", "1988-12"),
+        ("Holders approved the plan last April.", date(1989, 10, 27), "last April", "1989-04"),
+    ],
+)
+def test_reporting_periods_and_spoken_years(
+    nlp: Language, text: str, published: date, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, published).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Leave as soon as possible.", "He was killed soon after capture.", "The soon-to-open hall."],
+)
+def test_soon_as_a_connective_is_no_time(nlp: Language, text: str) -> None:
+    assert [d.text for d in dates_in(nlp, text, date(1998, 1, 8))] == []
+
+
+def test_a_long_span_keeps_each_date_inside_it(nlp: Language) -> None:
+    text = "Coast earned $6.98 a share for the quarter ended Sept. 30."
+    assert values(nlp, text, date(1989, 11, 1)).get("Sept. 30") == "1989-09-30"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The genocide in Rwanda began nearly four years ago.", "nearly four years ago", "1994"),
+        ("Support rose from 35 percent several years ago.", "several years ago", "PAST_REF"),
+        ("Late Monday, officials met again.", "Late Monday", "1998-02-23"),
+        ("I pray for this young boy every day.", "every day", "P1D"),
+    ],
+)
+def test_points_back_and_sets(nlp: Language, text: str, phrase: str, value: str) -> None:
+    assert values(nlp, text, date(1998, 2, 27)).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "value"),
+    [
+        ("Revenue was $76 million for the year ended March 31.", "the year", "DURATION", "P1Y"),
+        ("Sales for the full year were $6.6 billion.", "the full year", "DATE", "1989"),
+        ("The office is effective Feb. 1, the company said.", "Feb. 1", "DATE", "1990-02-01"),
+    ],
+)
+def test_fiscal_years_and_effective_dates(
+    nlp: Language, text: str, phrase: str, kind: str, value: str
+) -> None:
+    found = {d.text: (d.type, d.value) for d in dates_in(nlp, text, date(1989, 10, 26))}
+    assert found.get(phrase) == (kind, value)
+
+
+def test_a_quarterly_dividend_is_no_recurrence(nlp: Language) -> None:
+    found = dates_in(nlp, "Du Pont raised its quarterly dividend to $1.20.", date(1989, 10, 26))
+    assert [d.text for d in found] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Results will be disclosed this morning.", "this morning", "1989-10-26TMO"),
+        (
+            "It opened on Oct. 3, 1987, and closed the following week.",
+            "the following week",
+            "1987-W41",
+        ),
+    ],
+)
+def test_this_morning_and_the_following_day(
+    nlp: Language, text: str, phrase: str, value: str
+) -> None:
+    assert values(nlp, text, date(1989, 10, 26)).get(phrase) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The deal should close by year-end.", "year-end", "1989"),
+        ("Use was delayed earlier in the year by heavy rains.", "earlier in the year", "1989"),
+        ("Hate groups grew in the past year.", "the past year", "1988"),
+    ],
+)
+def test_the_end_and_parts_of_this_year(nlp: Language, text: str, phrase: str, value: str) -> None:
+    assert values(nlp, text, date(1989, 10, 26)).get(phrase) == value

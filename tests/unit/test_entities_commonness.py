@@ -7,8 +7,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from services.enrich.entity_commonness import drop_common_words, opens_sentence
-from services.enrich.entity_mentions import Mention, mention_key
+from services.enrich.entities.commonness import drop_common_words, opens_sentence
+from services.enrich.entities.mentions import Mention, mention_key
 
 
 @pytest.fixture(scope="module")

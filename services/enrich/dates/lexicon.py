@@ -79,15 +79,68 @@ HOLIDAYS: dict[str, tuple[int, int]] = {
     "valentine's day": (2, 14), "valentine 's day": (2, 14),
 }  # fmt: skip
 
+# Days named by their place in a month: (month, ISO weekday, which one, days after it); -1 is
+# the last. Black Friday is the day after US Thanksgiving, the fourth Thursday of November.
+MOVABLE_DAYS: dict[str, tuple[int, int, int, int]] = {
+    "thanksgiving": (11, 4, 4, 0), "thanksgiving day": (11, 4, 4, 0),
+    "black friday": (11, 4, 4, 1), "small business saturday": (11, 4, 4, 2),
+    "cyber monday": (11, 4, 4, 4), "giving tuesday": (11, 4, 4, 5),
+    "memorial day": (5, 1, -1, 0), "labor day": (9, 1, 1, 0), "labour day": (9, 1, 1, 0),
+    "martin luther king day": (1, 1, 3, 0), "presidents day": (2, 1, 3, 0),
+    "presidents' day": (2, 1, 3, 0), "mother's day": (5, 7, 2, 0), "father's day": (6, 7, 3, 0),
+}  # fmt: skip
+# Words that make a weekday after them the name of a day, not that weekday: "Cyber Monday",
+# "Good Friday". Those not in MOVABLE_DAYS are left without a value.
+NAMED_DAY_WORDS = frozenset(
+    {"black", "cyber", "good", "holy", "ash", "easter", "palm", "super", "bloody", "giving",
+     "fat", "shrove", "maundy", "blue", "manic", "business", "whit", "orthodox"}
+)  # fmt: skip
+
 
 def alternation(words: object) -> str:
     """A regex alternation of the given words, longest first so prefixes do not win."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen")  # fmt: skip
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SPELLED_YEAR = re.compile(
+    r"\b(?:(?P<century>eighteen|nineteen) (?:hundred (?:and )?)?"
+    rf"(?:(?P<teen>{'|'.join(_TEENS_WORDS)})|(?P<tens>{'|'.join(_TENS_WORDS)})"
+    rf"(?:[- ](?P<unit>{'|'.join(_UNITS_WORDS)}))?|oh[- ](?P<oh>{'|'.join(_UNITS_WORDS)}))"
+    rf"|two thousand(?: and)?(?: (?P<later>{'|'.join(_UNITS_WORDS + _TEENS_WORDS)}))?)\b"
+)
+
+
+def _year_number(m: re.Match[str]) -> str:
+    if not m["century"]:
+        later = m["later"]
+        words = _UNITS_WORDS + _TEENS_WORDS
+        return str(2000 + (words.index(later) + 1 if later else 0))
+    year = (18 if m["century"] == "eighteen" else 19) * 100
+    if m["teen"]:
+        year += 10 + _TEENS_WORDS.index(m["teen"])
+    elif m["oh"]:
+        year += _UNITS_WORDS.index(m["oh"]) + 1
+    else:
+        year += 20 + 10 * _TENS_WORDS.index(m["tens"])
+        year += _UNITS_WORDS.index(m["unit"]) + 1 if m["unit"] else 0
+    return str(year)
+
+
+def spell_years_in_digits(text: str) -> str:
+    """Years read out in words, as broadcast transcripts write them, in digits:
+    "nineteen ninety-four" -> "1994", "the year two thousand" -> "the year 2000"."""
+    if "nineteen" not in text and "eighteen" not in text and "thousand" not in text:
+        return text
+    return _SPELLED_YEAR.sub(_year_number, text)
+
+
 def parse_count(words: str) -> float | None:
     """Read a count written in digits or words ("18", "two and a half", "twenty-five")."""
-    words = words.strip().replace(",", "").replace("a half", "half")
+    words = words.strip().replace(",", "").replace("a half", "half").replace(" 1/2", ".5")
     if words in VAGUE_COUNTS:
         return None
     try:

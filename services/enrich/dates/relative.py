@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from services.enrich.timex_absolute import Rule, Value
-from services.enrich.timex_calendar import (
+from services.enrich.dates.absolute import Rule, Value
+from services.enrich.dates.calendar import (
     Reference,
     add_months,
     day_value,
@@ -16,7 +16,7 @@ from services.enrich.timex_calendar import (
     shift_day,
     week_value,
 )
-from services.enrich.timex_lexicon import (
+from services.enrich.dates.lexicon import (
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
@@ -24,7 +24,7 @@ from services.enrich.timex_lexicon import (
     WEEKDAYS,
     parse_count,
 )
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import alternation as alt
 
 _UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
 _COUNT = (
@@ -32,7 +32,7 @@ _COUNT = (
     r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
     # Compounds only as written: "twenty-five", "two and a half" (not "a five-year").
-    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half)?)"
+    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half| 1/2)?)"
 )
 _APPROX = (
     r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
@@ -82,8 +82,27 @@ def _dayword(m: re.Match[str], ref: Reference) -> Value | None:
     return "DATE", _day_of(m["dayword"], None, ref)
 
 
+def _fiscal_year(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The current fiscal year" is this year, "the latest fiscal year" the one before."""
+    if ref.anchor is None:
+        return None
+    back = any(w in m.group(0) for w in ("latest", "last", "previous", "prior"))
+    return "DATE", f"{ref.anchor.year - back:04d}"
+
+
+def _past_year(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The past year" is read as last year, as "the last year" is."""
+    return ("DATE", f"{ref.anchor.year - 1:04d}") if ref.anchor else None
+
+
+def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
+    return "TIME", f"{_day_of('yesterday', None, ref)}TNI"
+
+
 def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
-    return "TIME", f"{_day_of(m['dayword'], m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
+    # "this morning" is the publication's; "that morning" or "the morning" the day last spoken of.
+    dayword = m["dayword"] or ("today" if m.group(0).startswith("this ") else None)
+    return "TIME", f"{_day_of(dayword, m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
 
 
 def _named_day(m: re.Match[str], ref: Reference) -> str:
@@ -111,11 +130,28 @@ def _named_time(m: re.Match[str], ref: Reference) -> Value | None:
     return "TIME", f"{_named_day(m, ref)}T{clock}"
 
 
+def weekend_value(anchor: date, step: int, rel: str, tense: str | None) -> str:
+    """The week of the weekend meant: "over the weekend" is the one just past unless the clause
+    speaks of the future; "this weekend" is the one of the publication's week."""
+    saturday = anchor + timedelta(days=6 - anchor.isoweekday())  # this week's
+    if anchor.isoweekday() < 6:
+        past = step < 0 or (step == 0 and rel == "the" and tense != "future")
+        if past:
+            saturday -= timedelta(weeks=1)
+    elif step < 0:
+        saturday -= timedelta(weeks=1)
+    if step > 0:
+        saturday += timedelta(weeks=1 if anchor.isoweekday() >= 6 else 0)
+    return week_value(saturday) + "-WE"
+
+
 def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     """The value of "this/last/next <unit>" at the unit's granularity."""
     step = {"last": -1, "previous": -1, "past": -1, "next": 1, "following": 1, "coming": 1}
     n = step.get(rel, 0)
-    anaphoric = ("same", "that", "the", "entire", "whole")
+    if unit == "weekend" and ref.anchor is not None and rel not in ("same", "that"):
+        return weekend_value(ref.anchor, n, rel, ref.tense)
+    anaphoric = ("same", "that", "the", "entire", "whole", "following", "previous")
     base = (ref.focus or ref.anchor) if rel in anaphoric else ref.anchor
     if base is None:
         return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "weekend": "XXXX-WXX-WE",
@@ -137,7 +173,9 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
 
 
 def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
-    rel = m["rel"] if m["rel"] == "the" else m["rel"].removeprefix("the ")
+    rel = m.groupdict().get("rel") or "this"  # "earlier in the year" is this year
+    rel = rel if rel == "the" else rel.removeprefix("the ")
+    rel = "this" if rel == "current" else rel
     value = unit_value(m["unit"], rel, ref)
     return ("DATE", value) if value else None
 
@@ -145,6 +183,8 @@ def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
 def _ago(m: re.Match[str], ref: Reference) -> Value | None:
     count, unit = parse_count(m["count"]), m["unit"]
     letter, clock, times = UNITS.get(unit, ("", True, 1))
+    if count is None and m["dir"] == "ago":
+        return "DATE", "PAST_REF"  # "several years ago": some time back
     if count is None or clock or count != int(count):
         return None
     n = int(count) * times * (1 if m["dir"] in ("later", "after", "from now") else -1)
@@ -201,8 +241,22 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
     for pattern, handler in (
         (rf"(?P<word>{alt(REFERENCE_WORDS)})", _reference),
-        (rf"(?:(?P<rel>last|next|this|that|coming|past) )?{_WEEKDAY}", _weekday),
+        (
+            rf"(?:(?:early|late|earlier|later) )?(?:(?P<rel>last|next|this|that|coming|past) )?"
+            rf"{_WEEKDAY}",
+            _weekday,
+        ),
         (rf"(?:earlier |later |early |late )?{_DAYWORD}", _dayword),
+        (r"(?:late |early )?last night", _last_night),
+        (r"(?:the )?(?:current |this )(?:fiscal )?year", _fiscal_year),
+        (r"(?:the )?(?:latest|last|previous|prior) fiscal year", _fiscal_year),
+        (r"the full (?:fiscal )?year", _fiscal_year),
+        (r"the past year", _past_year),
+        (r"(?:around |by )?(?:year[- ]end|year's end)", _fiscal_year),
+        (
+            r"(?:earlier|later|early|late) in the (?P<unit>day|week|month|year)",
+            _this_unit,
+        ),
         (
             rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
             rf"(?P<part>{alt(PARTS_OF_DAY)})",
@@ -214,10 +268,15 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _clock,
         ),
         (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
-        (rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)", _ago),
+        (
+            r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
+            rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)",
+            _ago,
+        ),
         (
             r"(?:(?:earlier|later|early|late|the end of|the beginning of|the start of) )?"
             r"(?P<rel>this|last|next|the same|that|the last|the previous|the following|"
+            r"the current|current|"
             r"the coming|the entire|the whole|the) "
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from services.enrich.timex_calendar import Tense
+from services.enrich.dates.calendar import Tense
 
 # Without a tagger, tense comes from auxiliaries and past-tense forms; future cues are checked
 # on the same footing, and the cue nearest the expression wins.
@@ -25,6 +25,8 @@ _PAST = (
     r"(?<!be )(?<!been )(?:"
     r"was|were|had|did|has been|have been|said|says|told|ago|last|earlier|came|fell|rose|"
     r"began|won|lost|saw|met|gave|went|took|made|held|sold|hit|led|left|became|broke|"
+    r"brought|bought|sought|thought|caught|sent|spent|built|paid|kept|found|felt|knew|grew|"
+    r"wrote|spoke|chose|stood|fought|struck|shot|ran|rang|drove|flew|fled|got|"
     r"[a-z]{3,}ed)"
 )
 _SOURCE = rf"\b(?:(?P<future>{_FUTURE})|(?P<past>{_PAST}))\b"
@@ -34,6 +36,7 @@ _CUES = re.compile(_SOURCE)
 # Lower-casing a letter like "İ" adds a character ("i" + a dot), which may move a word boundary:
 # such text is searched as it is, ignoring case.
 _CASELESS_CUES = re.compile(_SOURCE, re.IGNORECASE)
+_NAMES = re.compile(r"(?<=[\w,;] )[A-Z][\w'-]*")
 # Only the near context speaks for the expression; a long sentence can switch tense.
 WINDOW = 80
 
@@ -52,7 +55,22 @@ def clause_tense(before: str, after: str) -> Tense | None:
 
 
 def _find_cues(text: str) -> Iterator[re.Match[str]]:
+    # A capitalised word inside a clause is a name, not a verb: "the United States".
+    text = _NAMES.sub("X", text)
     lowered = text.lower()
     if len(lowered) == len(text):
         return _CUES.finditer(lowered)
     return _CASELESS_CUES.finditer(text)
+
+
+# News reports what happened: a weekday is this week's past one unless the clause plainly
+# speaks of the future; "would", "could" or "expected" in reported speech are not enough.
+_PLAIN_FUTURE = re.compile(
+    r"\b(?:will|'ll|shall|going to|is to|are to|scheduled|set to|next|upcoming|due to|"
+    r"plans? to|until|till|this coming|as early as|as soon as)\b"
+)
+
+
+def plainly_future(before: str, after: str) -> bool:
+    """Whether the near context of an expression speaks plainly of the future."""
+    return bool(_PLAIN_FUTURE.search(before[-WINDOW:].lower() + " " + after[:WINDOW].lower()))

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
-from services.enrich.timex_calendar import (
+from services.enrich.dates.calendar import (
     Reference,
     month_value,
     nearest_year,
+    nth_weekday,
     period_year,
+    quarter_year,
 )
-from services.enrich.timex_lexicon import HOLIDAYS, MONTHS, ORDINALS, SEASON_MONTH, SEASONS
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import (
+    HOLIDAYS,
+    MONTHS,
+    MOVABLE_DAYS,
+    ORDINALS,
+    SEASON_MONTH,
+    SEASONS,
+)
+from services.enrich.dates.lexicon import alternation as alt
 
 Value = tuple[str, str]  # (TIMEX3 type, value)
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Reference], Value | None]]
@@ -55,7 +64,7 @@ def _iso_date(m: re.Match[str], ref: Reference) -> Value | None:
 
 def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
     month, day = MONTHS[m["month"]], int(m["day"])
-    year = nearest_year(ref.anchor, month, day, ref.tense) if ref.anchor else None
+    year = nearest_year(ref.anchor, month, day, ref.tense, ref.topic_year) if ref.anchor else None
     return _day(year, month, day)
 
 
@@ -78,8 +87,12 @@ def _month(m: re.Match[str], ref: Reference) -> Value | None:
     month, rel, anchor = MONTHS[m["month"]], m["rel"], ref.anchor
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}"
-    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
-    year = nearest_year(anchor, month, None, tense)  # type: ignore[arg-type]
+    if rel == "last":  # the latest one before this month: "last December" in October
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    elif rel == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    else:
+        year = nearest_year(anchor, month, None, ref.tense, ref.topic_year)
     return "DATE", month_value(year, month)
 
 
@@ -110,12 +123,13 @@ def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
     quarter = ORDINALS.get(m["q"], 0) if not m["q"].isdigit() else int(m["q"])
     if not 1 <= quarter <= 4:
         return None
-    if m["year"]:
-        year: int | None = int(m["year"])
-    elif m["rel"]:
-        year = relative_year(m["rel"], ref)
+    groups = m.groupdict()
+    if groups.get("year"):
+        year: int | None = int(groups["year"])
+    elif groups.get("rel"):
+        year = relative_year(groups["rel"], ref)
     else:
-        year = period_year(ref.anchor, quarter * 3 - 2, ref.tense) if ref.anchor else None
+        year = quarter_year(ref.anchor, quarter, ref.tense) if ref.anchor else None
     return "DATE", f"{year:04d}-Q{quarter}" if year else f"XXXX-Q{quarter}"
 
 
@@ -131,8 +145,9 @@ def _season(m: re.Match[str], ref: Reference) -> Value | None:
         return "DATE", f"{m['year']}-{code}"
     if ref.anchor is None:
         return "DATE", f"XXXX-{code}"
-    tense = {"last": "past", "next": "future"}.get(rel or "", ref.tense)
-    year = period_year(ref.anchor, SEASON_MONTH[code], tense)  # type: ignore[arg-type]
+    if rel in ("last", "next"):  # last year's: "last spring" in autumn is a year back
+        return "DATE", f"{ref.anchor.year + (1 if rel == 'next' else -1):04d}-{code}"
+    year = period_year(ref.anchor, SEASON_MONTH[code], ref.tense)
     return "DATE", f"{year:04d}-{code}"
 
 
@@ -142,6 +157,19 @@ def _holiday(m: re.Match[str], ref: Reference) -> Value | None:
     if year is None and ref.anchor is not None:
         year = nearest_year(ref.anchor, month, day, ref.tense)
     return _day(year, month, day)
+
+
+def _movable_day(m: re.Match[str], ref: Reference) -> Value | None:
+    month, weekday, nth, after = MOVABLE_DAYS[m["holiday"]]
+    if m["year"]:
+        year = int(m["year"])
+    elif ref.anchor is None:
+        return None
+    else:
+        this_year = nth_weekday(ref.anchor.year, month, weekday, nth) + timedelta(days=after)
+        year = nearest_year(ref.anchor, this_year.month, this_year.day, ref.tense)
+    day = nth_weekday(year, month, weekday, nth) + timedelta(days=after)
+    return "DATE", day.isoformat()
 
 
 _Q = r"(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th|[1-4])"
@@ -165,6 +193,7 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (r"(?:the )?(?:early |late |mid-?)?(?P<n>\d{1,2})(?:st|nd|rd|th) century", _century),
         (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
         (rf"q{_Q} {_Y}", _quarter),
+        (rf"(?P<rel>this|last|next) year's {_Q}[\s-]quarter", _quarter),
         (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
         (
             rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})"
@@ -172,5 +201,6 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
             _season,
         ),
         (rf"(?P<holiday>{alt(HOLIDAYS)})(?: {_Y})?", _holiday),
+        (rf"(?P<holiday>{alt(MOVABLE_DAYS)})(?: {_Y})?", _movable_day),
     )
 )

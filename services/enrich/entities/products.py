@@ -10,7 +10,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from services.enrich.entity_mentions import Mention, mention_key
+from services.enrich.entities.mentions import Mention, mention_key
 
 # "787", "A380", "737-800", "747s" but not a year: what follows a maker's name in a model.
 _MODEL_NUMBER = re.compile(r"^(?!(?:19|20)\d\d$)[A-Z]{0,2}\d{2,4}(?:-\d{1,4})?[A-Za-z]{0,2}$")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from services.enrich.entity_commonness import drop_common_words
-from services.enrich.entity_cues import NAME_LABELS
-from services.enrich.entity_links import link_acronyms, link_surnames, tally_votes
-from services.enrich.entity_mentions import SHOUTED_WEIGHT, Mention, collect_mentions
+from services.enrich.entities.commonness import drop_common_words
+from services.enrich.entities.cues import NAME_LABELS
+from services.enrich.entities.links import link_acronyms, link_surnames, tally_votes
+from services.enrich.entities.mentions import SHOUTED_WEIGHT, Mention, collect_mentions
 
 
 def resolve_labels(doc: Doc, text: str, spans: list[Span]) -> list[Mention]:

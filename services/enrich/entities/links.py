@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from spacy.tokens import Doc
 
-from services.enrich.entity_cues import MEDIUM, NAME_LABELS
-from services.enrich.entity_mentions import Mention, mention_key
+from services.enrich.entities.cues import MEDIUM, NAME_LABELS
+from services.enrich.entities.mentions import Mention, mention_key
 
 Tally = dict[str, dict[str, float]]
 FUNCTION_WORDS = frozenset({"of", "and", "for", "the", "&", "de", "du", "des", "la"})

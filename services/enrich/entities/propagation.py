@@ -7,19 +7,18 @@ entity: exact-case matches in ordinary text, case-insensitive ones in capitalise
 
 from __future__ import annotations
 
-import re
-
+import re2
 from spacy.tokens import Doc
 
-from services.enrich.entity_mentions import Mention, mention_key, shouted_ranges
+from services.enrich.entities.mentions import Mention, mention_key, shouted_ranges
 from shared.entity_names import GENERATIONAL, tidy_name
 
 # "BERLIN (Reuters) -", "WASHINGTON, Nov 25 (AP) —", "LONDON -": a capitalised place opening
 # a line before the agency or a dash. The model often misses it for want of case.
-_DATELINE = re.compile(
-    r"^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})"  # the place
-    r"(?=(?:,[^\n(]{0,30})?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—])",  # ", date (Agency) -"
-    re.MULTILINE,
+# RE2 has no lookahead: what follows the place is matched too, and only group 1 is the place.
+_DATELINE = re2.compile(
+    r"(?m)^([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})"  # the place
+    r"(?:,[^\n(]{0,30})?\s*(?:\([^)\n]{1,40}\)\s*)?[-–—]",  # ", date (Agency) -"
 )
 PROPAGATED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
 MIN_LENGTH = 3
@@ -51,11 +50,6 @@ def _surfaces(mentions: list[Mention]) -> dict[str, tuple[str, str]]:
 _WORD_LIKE = frozenset("_$£€-")
 
 
-def _pattern(names: list[str], flags: int = 0) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w$£€-])(?:{alternatives})(?![\w$£€-])", flags)
-
-
 def _is_boundary(text: str, at: int) -> bool:
     """Whether the character at `at` may border a name: not a word character, "$", "-"..."""
     if not 0 <= at < len(text):
@@ -65,7 +59,7 @@ def _is_boundary(text: str, at: int) -> bool:
 
 
 def _find_names(text: str, names: list[str]) -> list[tuple[int, int]]:
-    """Where the names occur as whole words, as `_pattern(names).finditer(text)` finds them.
+    """Where the names occur as whole words, not inside a longer word, "$" or "-" compound.
 
     Compiling a pattern per article costs more than the search itself; `str.find` needs none.
     Like the pattern, the leftmost occurrence wins, then the longest name at that place.
@@ -102,11 +96,14 @@ def propagate(doc: Doc, text: str, mentions: list[Mention]) -> list[Mention]:
     ]
     shouted = shouted_ranges(text)
     if shouted and surfaces:
-        caseless = _pattern(list(surfaces), re.IGNORECASE)
+        names = list(folded)
         for lo, hi in shouted:
+            line = text[lo:hi].lower()
+            if len(line) != hi - lo:
+                continue  # lower-casing moved the offsets ("İ"): too rare to search another way
             matches += [
-                (*h.span(), folded[h.group().lower()], True)
-                for h in caseless.finditer(text, lo, hi)
+                (lo + start, lo + end, folded[line[start:end]], True)
+                for start, end in _find_names(line, names)
             ]
     for hit in _DATELINE.finditer(text):
         place = folded.get(hit.group(1).lower())

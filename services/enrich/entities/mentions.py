@@ -7,13 +7,13 @@ guesses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re2
 from spacy.tokens import Doc, Span
 
-from services.enrich.entity_cues import (
+from services.enrich.entities.cues import (
     DATELINE,
     MEDIUM,
     NAME_LABELS,
@@ -21,6 +21,7 @@ from services.enrich.entity_cues import (
     Cue,
     find_cue,
 )
+from services.enrich.entities.lexicon import words
 from shared.entity_names import (
     CACHE_SIZE,
     entity_key,
@@ -28,7 +29,6 @@ from shared.entity_names import (
     strip_honorifics,
     tidy_name,
 )
-from shared.lexicon import words
 
 KNOWN_WEIGHT = 10.0
 # A mention in an all-capitals line is the model guessing without its main cue.
@@ -39,7 +39,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NOT_NAMES = words("not_names")
 # Ministers' portfolios the model reads as organisations: "Secretary of State".
 PORTFOLIOS = words("portfolios")
-_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2,}[^a-z\n]*[A-Z]{2,}[^a-z\n]*$", re.MULTILINE)
+# Two runs of capitals on a line without a lower-case letter. RE2 runs in linear time: Python's
+# engine backtracks polynomially on a long line of capitals that ends in a lower-case letter.
+_SHOUTED_LINE = re2.compile(r"(?m)^[^a-z\n]*[A-Z]{2,}[^a-z\n]*[A-Z]{2,}[^a-z\n]*$")
 
 
 @dataclass

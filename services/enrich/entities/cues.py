@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from shared.lexicon import words
+from services.enrich.entities.lexicon import words
 
 
 class Cue(NamedTuple):

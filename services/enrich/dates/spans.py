@@ -6,17 +6,20 @@ import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
+import re2
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
-from services.enrich.timex_lexicon import (
+from services.enrich.dates.lexicon import (
+    MOVABLE_DAYS,
+    NAMED_DAY_WORDS,
     NUMBER_WORDS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
     UNITS,
 )
-from services.enrich.timex_lexicon import alternation as alt
+from services.enrich.dates.lexicon import alternation as alt
 
 Span = tuple[int, int]
 Readable = Callable[[str], bool]
@@ -27,8 +30,10 @@ BEGIN = 3  # spaCy's ENT_IOB code for the first token of an entity
 # A bare number is a year only where a preposition asks for a time: "from 2009 to 2011".
 _YEAR_AFTER_PREPOSITION = (
     r"\b(?:in|since|from|to|until|by|before|after|between|through|and) "
-    r"(?P<year>(?:1[89]|20)\d{2})\b(?![.,]\d| ?%| points)"
+    r"(?P<year>(?:1[89]|20)\d{2})\b"
 )
+# What makes such a number an amount after all: "in 2009.5", "to 2000 %", "by 1900 points".
+_AMOUNT_AFTER = re.compile(r"[.,]\d| ?%| points")
 # Adverbs too often not temporal ("once"), or rarely annotated, to find on our own.
 _UNTRIGGERED = {
     "once",
@@ -39,11 +44,17 @@ _UNTRIGGERED = {
     "eventually",
     "shortly",
     "lately",
+    # An adjective: "long-term debt" is no reference to the future.
+    "long-term",
 }
 # What spaCy misses: vague references, clock times, set adverbs, "N-year" adjectives.
 _TRIGGERS = (
-    rf"\b(?:(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)})(?!-)"
-    rf"|(?:{alt(SET_WORDS)})"
+    rf"\b(?:(?P<ref>(?:the |very |more |in the )?(?:{alt(set(REFERENCE_WORDS) - _UNTRIGGERED)}))"
+    rf"|(?:{alt(set(SET_WORDS) - {'quarterly'})})"  # "quarterly results" are no set
+    rf"|today|tomorrow|yesterday|tonight|(?:{alt(MOVABLE_DAYS)})"
+    r"|(?:every|each) (?:day|week|month|year|morning|night)|a year|year[- ]end|year's end"
+    r"|(?:earlier|later|early|late) in the (?:day|week|month|year)"
+    r"|(?:(?:early|late) )?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:utc|gmt))?|\d{4}\s?(?:utc|gmt)"
     r"|\d{1,2}\s?[ap]\.m\."
     r"|\d{1,2}/\d{1,2}/\d{2,4}"
@@ -52,14 +63,20 @@ _TRIGGERS = (
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
+    # Reporting periods the model leaves half-read: "the year-ago quarter", "the 1988 period".
+    r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
+    r"prior-year|(?:19|20)\d\d) )+(?:(?:first|second|third|fourth)[\s-])?(?:fiscal )?"
+    r"(?:quarter|period)|year-ago|year-earlier"
+    r"|(?:the )?(?:current |latest |previous |prior )?fiscal year|the current (?:year|quarter)"
     r")\b"
 )
-# The patterns above are written in lower case and searched in lower-cased text: re.IGNORECASE
-# would make the engine try every alternative at every word, at over twice the cost.
-_LOWER_CASE_PATTERNS = [re.compile(p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
+# Text patterns run on RE2, whose time is linear in the text whatever it holds; RE2 has no
+# lookaround, so what followed a match is checked in code. The patterns are written in lower
+# case and searched in lower-cased text: ignoring case costs the engine more.
+_LOWER_CASE_PATTERNS = [re2.compile(p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
 # Lower-casing moves the offsets of a text with a letter like "İ" ("i" + a dot): such a text is
 # searched as it is, ignoring case.
-_CASELESS_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
+_CASELESS_PATTERNS = [re2.compile("(?i)" + p) for p in (_YEAR_AFTER_PREPOSITION, _TRIGGERS)]
 # Words at an edge that TimeML leaves outside the expression.
 _LEADING = re.compile(
     r"^(?:on|in|at|since|by|until|till|from|between|during|for|of|to|as of|within|just|only|"
@@ -67,12 +84,16 @@ _LEADING = re.compile(
     r"less than|and|or|but|before|after|,)\s+",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
+# From the start of a run of spaces only: from every space of a long run, searching is quadratic.
+_TRAILING = re.compile(r"(?<!\s)\s+(?:and|or|to|,|'s)$", re.IGNORECASE)
 _PIECES = re.compile(r"\n|\s,\s(?=\D)|,\s(?=\D)|\s(?:and|to|-+|through)\s")
 _JOINABLE_GAP = re.compile(r"[ ,]{0,3}|\s(?:on|of)\s")
 # Words on the same line and clause: no sentence punctuation or line break in between.
 _WORD_BEFORE = re.compile(r"(?<![^ ])[\w'`-]+(?=(?: [\w'`-]+)* $)")
 LEFT_WORDS = 5
+_BARE_UNITS = frozenset({*UNITS, *(f"{unit}s" for unit in UNITS)})
+# The most words a temporal expression spans ("the very beginning of the financial year").
+MAX_WORDS = 8
 # The last word before a span that may make it a longer expression ("this" year, "a half" years).
 _MODIFIERS = frozenset(
     {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
@@ -81,6 +102,13 @@ _MODIFIERS = frozenset(
      "recent", "every", "each", "per"}
 )  # fmt: skip
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
+# "a 6-year-old", "52 years old": ages are no durations.
+_AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
+_SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
+_WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+# A capitalised word or hyphenated compound: "Six-Day" of "the Six-Day War".
+_TITLE_WORDS = re.compile(r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 _BARE_YEAR = re.compile(r"^\d{4}$")
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z]+")
 
@@ -113,9 +141,12 @@ def candidate_spans(doc: Doc, text: str) -> Iterator[Span]:
         lowered = text
         years, triggers = _CASELESS_PATTERNS
     for match in years.finditer(lowered):
-        yield match.span("year")
+        if not _AMOUNT_AFTER.match(lowered, match.end()):
+            yield match.span(1)
     for match in triggers.finditer(lowered):
-        yield match.start(), match.end()
+        # "now-defunct", "recent-model": a reference word in a compound is no reference.
+        if not (match.group("ref") and lowered[match.end() : match.end() + 1] == "-"):
+            yield match.start(), match.end()
 
 
 def trim(text: str, span: Span) -> Span:
@@ -150,14 +181,24 @@ def refine(text: str, span: Span, readable: Readable) -> list[Span]:
 
 
 def shrink(text: str, span: Span, readable: Readable) -> list[Span]:
-    """The longest readable run of words inside a span ("their best week" -> "week")."""
+    """The readable runs of words inside a span, leftmost and longest first: "their best week"
+    -> "week", "the quarter ended Sept. 30" -> "the quarter", "Sept. 30"."""
     words = [m.span() for m in re.finditer(r"\S+", text[span[0] : span[1]])]
-    for size in range(len(words) - 1, 0, -1):
-        for i in range(len(words) - size + 1):
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        # No expression runs longer: without a bound a long span would cost its length squared.
+        for size in range(min(len(words) - i, MAX_WORDS), 0, -1):
             start, end = span[0] + words[i][0], span[0] + words[i + size - 1][1]
             if readable(text[start:end]):
-                return [(start, end)]
-    return []
+                found.append((start, end))
+                i += size
+                break
+        else:
+            i += 1
+    if len(found) > 1:  # a bare unit beside an expression is a word of the phrase: "a second day"
+        found = [f for f in found if text[f[0] : f[1]].lower() not in _BARE_UNITS] or found
+    return found
 
 
 def extend_left(text: str, span: Span, readable: Readable) -> Span:
@@ -175,18 +216,57 @@ def extend_left(text: str, span: Span, readable: Readable) -> Span:
     return span
 
 
+def _word_before(text: str, start: int) -> str:
+    """The word right before `start` on the same line, lower-cased."""
+    before = text[max(0, start - 30) : start].split("\n")[-1].split()
+    return before[-1].lower() if before else ""
+
+
+def _names_something(text: str, start: int, end: int) -> bool:
+    """A capitalised expression before another capitalised word, mid-sentence: the name of an
+    event or a work ("the Six-Day War"), not a stretch of time."""
+    if not _TITLE_WORDS.fullmatch(text[start:end]) or _BARE_YEAR.match(text[start:end]):
+        return False
+    before = text[max(0, start - 30) : start].split("\n")[-1].rstrip()
+    after = text[end : end + 30].split("\n")[0].split()
+    mid_sentence = bool(before) and before[-1] not in '.!?:"“'
+    return mid_sentence and bool(after) and bool(_CAPITALISED.match(after[0]))
+
+
+_POINTING = re.compile(r" (?:ago|earlier|from now)\b", re.IGNORECASE)
+
+
+def extend_right(text: str, span: Span, readable: Readable) -> Span:
+    """Take in the word spaCy left out that turns a stretch into a point: "four years" + "ago"."""
+    start, end = span
+    after = _POINTING.match(text, end)
+    if after is not None and readable(text[start : after.end()]):
+        return start, after.end()
+    return span
+
+
 def is_false_alarm(text: str, span: Span) -> bool:
-    """Reading times ("3 min read") and numbers in names ("Russell 2000 Index")."""
+    """Reading times ("3 min read"), numbers in names ("Russell 2000 Index"), ages ("6-year-old"),
+    named days that are not the weekday they end in ("Cyber Monday") and event names."""
     start, end = span
     if _READING_TIME.match(text[end : end + 8]):
         return True
-    if _BARE_YEAR.match(text[start:end]):
+    piece = text[start:end]
+    if _AGE.match(text, end) or _AGE.search(piece):
+        return True
+    if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
+        return True
+    if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
+        return True  # "its quarterly dividend": a kind of report, not a recurrence
+    if piece.lower() == "soon" and _SOON_CONNECTIVE.match(text, end):
+        return True  # "as soon as", "soon after", "soon-to-open": a connective, not a time
+    if _BARE_YEAR.match(piece):
         # Only within one line: "WWDC 2005\nJune 6" is a title over a dateline, not a name.
         before = text[max(0, start - 30) : start].split("\n")[-1].split()
         after = text[end : end + 30].split("\n")[0].split()
         named = bool(before and after and _CAPITALISED.fullmatch(before[-1]))
         return named and bool(_CAPITALISED.fullmatch(after[0]))
-    return False
+    return _names_something(text, start, end) and not _WEEKDAY_NAME.fullmatch(piece)
 
 
 def merge_neighbours(text: str, spans: list[Span], readable: Readable) -> list[Span]:
@@ -209,7 +289,7 @@ def find_spans(doc: Doc, text: str, readable: Readable) -> list[Span]:
     The text is passed in because `doc.text` rebuilds the string from every token.
     """
     refined = {
-        extend_left(text, piece, readable)
+        extend_right(text, extend_left(text, piece, readable), readable)
         for span in candidate_spans(doc, text)
         for piece in refine(text, span, readable)
         if not is_false_alarm(text, piece)

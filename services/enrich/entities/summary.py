@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.enrich.entity_mentions import Mention, mention_key
+from services.enrich.entities.mentions import Mention, mention_key
 from shared.entity_names import entity_id, known_entity, strip_honorifics, tidy_name
 from shared.models import EntitySummary
 

@@ -9,9 +9,9 @@ Neither test needs POS tags, which the pipeline does not load.
 
 from __future__ import annotations
 
-from services.enrich.entity_cues import NAME_LABELS
-from services.enrich.entity_mentions import Mention
-from shared.lexicon import words
+from services.enrich.entities.cues import NAME_LABELS
+from services.enrich.entities.lexicon import words
+from services.enrich.entities.mentions import Mention
 
 # Plural nouns and adjectives that news copy capitalises but that never name an entity alone.
 COMMON_WORDS = words("common_words")

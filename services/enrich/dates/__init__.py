@@ -1,0 +1,95 @@
+"""TIMEX3 dates of an article: find temporal expressions and resolve them against its date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from services.enrich.dates.calendar import Reference, Tense
+from services.enrich.dates.dateline import find_dateline
+from services.enrich.dates.periods import names_quarter
+from services.enrich.dates.spans import find_spans
+from services.enrich.dates.tense import clause_tense, plainly_future
+from services.enrich.dates.values import normalise
+from shared.models import DateMention
+
+__all__ = ["extract_dates", "find_dateline"]
+
+# The clause around an expression ends at a sentence end or line break; finding that in the text
+# is far cheaper than walking `doc.sents`, which builds every token.
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+CONTEXT = 120
+
+# Spans are chosen before values are resolved; any fixed reference tells readable from not.
+_PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1")
+_QUARTER = re.compile(r"\d{4}-Q[1-4]")
+# A year that ends on a given day is a stretch of time (a fiscal year), not the calendar year.
+_YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
+_A_YEAR = re.compile(r"(?:the|its|a) (?:fiscal )?year", re.IGNORECASE)
+_SOONEST = re.compile(r"\bas (?:soon|early) as $", re.IGNORECASE)
+_WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+
+
+# No temporal expression is longer; the bound keeps the rules' cost per span constant.
+MAX_EXPRESSION = 80
+
+
+@lru_cache(maxsize=4096)
+def _readable(text: str) -> bool:
+    return len(text) <= MAX_EXPRESSION and normalise(text, _PROBE) is not None
+
+
+# A date after these words is a deadline ahead whatever the clause's tense: "said the bridge
+# would be finished by January", "closed until Friday", "effective Feb. 1".
+DEADLINE_WORDS = frozenset({"by", "until", "till", "through", "effective"})
+
+
+def _word_before(before: str) -> str:
+    words = before[-12:].split()
+    return words[-1].lower() if words and before[-1:].isspace() else ""
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the expression's sentence before and after it, within a short window."""
+    before = text[max(0, start - CONTEXT) : start]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(before)]
+    after = text[end : end + CONTEXT]
+    stop = _SENTENCE_END.search(after)
+    return before[cuts[-1] :] if cuts else before, after[: stop.start()] if stop else after
+
+
+def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> list[DateMention]:
+    """Find temporal expressions in `doc` and normalise them against `published`.
+
+    `text` is `doc.text` when the caller has it: spaCy rebuilds that string on every access.
+    """
+    text = doc.text if text is None else text
+    focus = published
+    topic_year: int | None = None
+    period: str | None = None
+    mentions: list[DateMention] = []
+    for start, end in find_spans(doc, text, _readable):
+        before, after = _clause_around(text, start, end)
+        forward = _word_before(before) in DEADLINE_WORDS or _SOONEST.search(before) is not None
+        tense: Tense | None = "future" if forward else clause_tense(before, after)
+        if tense == "future" and not forward and _WEEKDAY.fullmatch(text[start:end]):
+            tense = "future" if plainly_future(before, after) else "past"
+        found = normalise(text[start:end], Reference(published, focus, tense, topic_year, period))
+        if found is None:
+            continue
+        kind, value = found
+        if _YEAR_ENDED.match(after) and _A_YEAR.fullmatch(text[start:end]):
+            kind, value = "DURATION", "P1Y"  # "the year ended March 31": a fiscal year's length
+        if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
+            focus = date.fromisoformat(value)
+        if _QUARTER.fullmatch(value) and names_quarter(text[start:end]):
+            period = value
+        if value[:4].isdigit() and value[:4] in text[start:end]:
+            topic_year = int(value[:4])
+        mentions.append(
+            DateMention(text=text[start:end], type=kind, value=value, start=start, end=end)
+        )
+    return mentions
