@@ -15,7 +15,7 @@ from services.api.web.labels import (
     label_css,
 )
 from services.enrich.entities import EXCLUDED_LABELS
-from services.enrich.entity_summary import SUMMARY_LABELS
+from services.enrich.entities.summary import SUMMARY_LABELS
 
 
 def test_the_labels_are_those_enrichment_keeps() -> None:
