@@ -16,17 +16,18 @@ from tests.servers import ROOT, free_port, gazette_env, gazette_process
 pytestmark = pytest.mark.integration
 
 
-def api_env(redis_url: str, **overrides: str) -> dict[str, str]:
+def api_env(redis_url: str, database_url: str, **overrides: str) -> dict[str, str]:
     return gazette_env(
         GAZETTE_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/13",
+        GAZETTE_DATABASE_URL=database_url,
         GAZETTE_API_PORT=str(free_port()),
         GAZETTE_LOG_JSON="false",
         **overrides,
     )
 
 
-def test_api_refuses_open_writes_on_a_reachable_address(redis_url: str) -> None:
-    env = api_env(redis_url, GAZETTE_API_HOST="0.0.0.0")
+def test_api_refuses_open_writes_on_a_reachable_address(redis_url: str, database_url: str) -> None:
+    env = api_env(redis_url, database_url, GAZETTE_API_HOST="0.0.0.0")
     run = subprocess.run(
         [sys.executable, "-m", "services.cli", "api"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False,
@@ -52,9 +53,9 @@ def test_the_stack_refuses_open_writes_on_a_reachable_address(tmp_path: Path) ->
     "setting", [{"GAZETTE_API_KEYS": "a-key"}, {"GAZETTE_ALLOW_OPEN_WRITES": "true"}]
 )
 def test_api_serves_on_a_reachable_address_with_keys_or_the_opt_out(
-    redis_url: str, tmp_path: Path, setting: dict[str, str]
+    redis_url: str, database_url: str, tmp_path: Path, setting: dict[str, str]
 ) -> None:
-    env = api_env(redis_url, GAZETTE_API_HOST="0.0.0.0", **setting)
+    env = api_env(redis_url, database_url, GAZETTE_API_HOST="0.0.0.0", **setting)
     base = f"http://127.0.0.1:{env['GAZETTE_API_PORT']}"
     with gazette_process(["api"], env, tmp_path / "api.log") as server:
         wait_until(lambda: _answers(f"{base}/healthz"), timeout=30, what="the API")
@@ -69,9 +70,9 @@ def _answers(url: str) -> bool:
 
 
 def test_a_forged_x_forwarded_for_does_not_dodge_the_rate_limit(
-    redis_url: str, tmp_path: Path
+    redis_url: str, database_url: str, tmp_path: Path
 ) -> None:
-    env = api_env(redis_url, GAZETTE_RATE_LIMIT_PER_MINUTE="5")
+    env = api_env(redis_url, database_url, GAZETTE_RATE_LIMIT_PER_MINUTE="5")
     base = f"http://127.0.0.1:{env['GAZETTE_API_PORT']}"
     with gazette_process(["api"], env, tmp_path / "api.log"):
         wait_until(lambda: _answers(f"{base}/healthz"), timeout=30, what="the API")
@@ -82,9 +83,14 @@ def test_a_forged_x_forwarded_for_does_not_dodge_the_rate_limit(
     assert statuses.count(429) >= 3, statuses
 
 
-def test_forwarded_addresses_count_from_a_configured_proxy(redis_url: str, tmp_path: Path) -> None:
+def test_forwarded_addresses_count_from_a_configured_proxy(
+    redis_url: str, database_url: str, tmp_path: Path
+) -> None:
     env = api_env(
-        redis_url, GAZETTE_RATE_LIMIT_PER_MINUTE="5", GAZETTE_FORWARDED_ALLOW_IPS="127.0.0.1"
+        redis_url,
+        database_url,
+        GAZETTE_RATE_LIMIT_PER_MINUTE="5",
+        GAZETTE_FORWARDED_ALLOW_IPS="127.0.0.1",
     )
     base = f"http://127.0.0.1:{env['GAZETTE_API_PORT']}"
     with gazette_process(["api"], env, tmp_path / "api.log"):
