@@ -19,8 +19,8 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
-def corpus(redis_url: str) -> Iterator[Corpus]:
-    with corpus_on(redis_url, db=14) as corpus:
+def corpus(database_url: str, redis_url: str) -> Iterator[Corpus]:
+    with corpus_on(database_url, redis_url) as corpus:
         yield corpus
 
 
@@ -84,17 +84,17 @@ def test_names_and_ids_with_punctuation_still_find_their_entity(corpus: Corpus) 
 # -- path ids --------------------------------------------------------------------------------
 
 
-def feed_with_an_article(corpus: Corpus, redis_url: str) -> tuple[FeedStore, str]:
-    feeds = FeedStore.from_url(redis_url.rsplit("/", 1)[0] + "/14")
+def feed_with_an_article(corpus: Corpus, database_url: str) -> tuple[FeedStore, str]:
+    feeds = FeedStore.from_url(database_url)
     feed, _ = feeds.add_feed(FeedIn(url="https://news.example/rss.xml"), 600)
     feeds.add_feed_article(feed.id, corpus.ids["truce"])
     return feeds, feed.id
 
 
 def test_a_feed_id_that_is_a_key_fragment_is_a_404_and_touches_nothing(
-    corpus: Corpus, redis_url: str
+    corpus: Corpus, database_url: str
 ) -> None:
-    feeds, feed_id = feed_with_an_article(corpus, redis_url)
+    feeds, feed_id = feed_with_an_article(corpus, database_url)
     try:
         for path in (f"/feeds/articles:{feed_id}", f"/feeds/claim:{feed_id}", "/feeds/*"):
             assert_problem(corpus.client.delete(path), 404)
