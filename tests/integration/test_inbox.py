@@ -11,12 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from services.cli import main
 from services.ingest.worker import InboxIngester
 from shared import settings as settings_module
-from shared.keys import Keys
+from shared.bus import Bus
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings
 from shared.store import Store
@@ -32,18 +31,11 @@ def db10(redis_url: str) -> str:
     return redis_url.rsplit("/", 1)[0] + "/10"
 
 
-@pytest.fixture
-def store(db10: str) -> Iterator[Store]:
-    raw = redis.Redis.from_url(db10, decode_responses=True)
-    yield Store(raw, Keys(f"test-{uuid.uuid4().hex[:8]}"))
-    raw.close()
-
-
 def inbox_ingester(
     inbox: Path, store: Store, db10: str, max_file_bytes: int = 1024 * 1024
 ) -> InboxIngester:
     queue = EnrichQueue(create_celery_app(Settings(redis_url=db10)))
-    return InboxIngester(inbox, store, queue, max_file_bytes)
+    return InboxIngester(inbox, store, Bus.from_url(db10), queue, max_file_bytes)
 
 
 def test_a_link_in_the_inbox_is_not_followed_and_goes_to_failed(
@@ -145,8 +137,11 @@ def test_errors_notes_name_the_problem_without_quoting_the_file(
 
 
 @pytest.fixture
-def cli_env(db10: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cli_env(
+    db10: str, store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     monkeypatch.setenv("GAZETTE_REDIS_URL", db10)
+    monkeypatch.setenv("GAZETTE_DATABASE_URL", database_url)
     monkeypatch.setenv("GAZETTE_MAX_FILE_BYTES", "4096")
     monkeypatch.setenv("GAZETTE_LOG_JSON", "false")
     settings_module.get_settings.cache_clear()
