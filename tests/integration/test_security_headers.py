@@ -17,7 +17,11 @@ BIG = {"title": "t", "text": "x" * 3_000}
 @pytest.fixture(scope="module")
 def corpus(database_url: str, redis_url: str) -> Iterator[Corpus]:
     with corpus_on(
-        database_url, redis_url, api_keys="the-key", max_body_bytes=2_000, rate_limit_per_minute=1_000
+        database_url,
+        redis_url,
+        api_keys="the-key",
+        max_body_bytes=2_000,
+        rate_limit_per_minute=1_000,
     ) as corpus:
         yield corpus
 
