@@ -32,10 +32,13 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 
 
 @pytest.fixture
-def api(redis_url: str, tmp_path: Path) -> Iterator[str]:
+def api(redis_url: str, database_url: str, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = gazette_env(GAZETTE_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/15",
-                      GAZETTE_API_PORT=str(port))  # fmt: skip
+    env = gazette_env(
+        GAZETTE_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/15",
+        GAZETTE_DATABASE_URL=database_url,
+        GAZETTE_API_PORT=str(port),
+    )
     base = f"http://127.0.0.1:{port}"
     with gazette_process(["api"], env, tmp_path / "api.log"):
         wait_until(lambda: _answers(f"{base}/healthz"), timeout=30, what="the API")
