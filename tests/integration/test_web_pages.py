@@ -74,14 +74,12 @@ class Web:
 
 
 @pytest.fixture
-def web(redis_url: str) -> Iterator[Web]:
+def web(redis_url: str, database_url: str, store: Store) -> Iterator[Web]:
     url = redis_url.rsplit("/", 1)[0] + "/3"
     raw = redis.Redis.from_url(url, decode_responses=True)
     raw.flushdb()
-    store = Store.from_url(url)
-    with TestClient(create_app(Settings(redis_url=url))) as client:
+    with TestClient(create_app(Settings(redis_url=url, database_url=database_url))) as client:
         yield Web(client, store)
-    store.close()
     raw.flushdb()
     raw.close()
 
@@ -264,9 +262,10 @@ def test_the_pages_send_the_key_in_the_header_the_api_reads() -> None:
     assert f'headers["{API_KEY_HEADER}"] = keyInput.value' in script
 
 
-def test_writes_ask_for_the_key_when_keys_are_on(redis_url: str) -> None:
+def test_writes_ask_for_the_key_when_keys_are_on(redis_url: str, database_url: str) -> None:
     url = redis_url.rsplit("/", 1)[0] + "/4"
-    with TestClient(create_app(Settings(redis_url=url, api_keys="sekret"))) as client:
+    settings = Settings(redis_url=url, database_url=database_url, api_keys="sekret")
+    with TestClient(create_app(settings)) as client:
         assert 'id="api-key"' in client.get("/ui/feeds").text
         assert 'id="api-key"' in client.get("/ui/failed").text
 
