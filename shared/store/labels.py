@@ -80,24 +80,38 @@ def archive_corrections(archive: Mapping[str, Known]) -> dict[str, Correction]:
     return fixes
 
 
-def corrections(
-    summary: Iterable[EntitySummary], archive: Mapping[str, Known]
-) -> dict[str, Correction]:
-    """The corrections an article with this entity summary gets from the archive's counts
-    (`archive` holds at least every id sharing a name with the summary's; the article itself
-    is not in them yet and votes for its own ids)."""
-    entries = {e.entity_id: e for e in summary if name_key(e.entity_id)}
-    counts = {e: k.articles for e, k in archive.items() if name_key(e)}
-    for entity_id in entries:
-        counts[entity_id] = counts.get(entity_id, 0) + 1
-    names = {name_key(e) for e in entries}
-    # The archive's label for an id it knows, the article's for one it does not.
-    labels = {e: entry.label for e, entry in entries.items()}
-    labels.update({e: k.label for e, k in archive.items()})
-    fixes = archive_corrections(
-        {e: Known(labels[e], n) for e, n in counts.items() if name_key(e) in names}
-    )
-    return {e: fix for e, fix in fixes.items() if e in entries}
+class Tally:
+    """Article counts per id, grouped by name: the archive's, then a batch's as it is stored,
+    so that an article is judged by the articles before it in its transaction too."""
+
+    def __init__(self, archive: Mapping[str, Known] | None = None) -> None:
+        self._names: dict[str, dict[str, Known]] = {}
+        for entity_id, known in (archive or {}).items():
+            self.add(entity_id, known.label, known.articles)
+
+    def add(self, entity_id: str, label: str, articles: int) -> None:
+        """Count `articles` more (fewer, when negative) for an id; a label replaces the one
+        known, an empty one keeps it."""
+        name = name_key(entity_id)
+        if not name:
+            return
+        ids = self._names.setdefault(name, {})
+        before = ids.get(entity_id, Known("", 0))
+        ids[entity_id] = Known(label or before.label, before.articles + articles)
+
+    def corrections(self, summary: Iterable[EntitySummary]) -> dict[str, Correction]:
+        """The corrections an article with this entity summary gets; the article is not
+        counted yet, and votes for its own ids."""
+        entries = {e.entity_id: e for e in summary if name_key(e.entity_id)}
+        fixes: dict[str, Correction] = {}
+        for name in {name_key(e) for e in entries}:
+            ids = dict(self._names.get(name, {}))
+            for entity_id, entry in entries.items():
+                if name_key(entity_id) == name:
+                    before = ids.get(entity_id, Known(entry.label, 0))
+                    ids[entity_id] = Known(before.label or entry.label, before.articles + 1)
+            fixes.update(archive_corrections(ids))
+        return {e: fix for e, fix in fixes.items() if e in entries}
 
 
 def correct(enrichment: Enrichment, fixes: Mapping[str, Correction]) -> Enrichment:
@@ -147,17 +161,3 @@ def _merged(first: EntitySummary, second: EntitySummary) -> EntitySummary:
             "salience": max(first.salience, second.salience),
         }
     )
-
-
-def counted(
-    archive: Mapping[str, Known], delta: Mapping[str, int], labels: Mapping[str, str]
-) -> dict[str, Known]:
-    """The archive's counts with a batch's not yet written changes (`delta` articles per id,
-    `labels` the batch's label for an id), so that an article is judged by the articles
-    stored before it in the same transaction too."""
-    merged = dict(archive)
-    for entity_id, change in delta.items():
-        before = merged.get(entity_id)
-        label = labels.get(entity_id) or (before.label if before else "")
-        merged[entity_id] = Known(label, (before.articles if before else 0) + change)
-    return merged

@@ -9,7 +9,7 @@ from datetime import datetime
 from shared.errors import ArticleNotFound, ArticleNotRetryable
 from shared.models import Article, ArticleStatus, Enrichment, EntitySummary
 from shared.store.db import Connection
-from shared.store.labels import Known, correct, corrections, counted
+from shared.store.labels import Tally, correct
 from shared.store.namesakes import namesakes
 from shared.store.query import ArticleSummary
 from shared.store.rows import (
@@ -181,17 +181,15 @@ def store_enrichments(
     cycle.
     """
     ordered = sorted(results, key=lambda pair: pair[0])
-    archive: dict[str, Known] = {}
+    tally = Tally()
     if judge_labels:
-        archive = namesakes(conn, (e.entity_id for _, r in ordered for e in r.entity_summary))
+        tally = Tally(namesakes(conn, (e.entity_id for _, r in ordered for e in r.entity_summary)))
     delta: dict[str, int] = {}
     seen: dict[str, EntitySummary] = {}
     stored: dict[str, ArticleSummary | None] = {}
     for article_id, enrichment in ordered:
-        if archive:
-            batch_labels = {e: entity.label.upper() for e, entity in seen.items()}
-            counts = counted(archive, delta, batch_labels)
-            enrichment = correct(enrichment, corrections(enrichment.entity_summary, counts))
+        if judge_labels:
+            enrichment = correct(enrichment, tally.corrections(enrichment.entity_summary))
         found = _store_one(conn, article_id, enrichment, mark_enriched)
         if found is None:
             stored[article_id] = None
@@ -200,9 +198,11 @@ def store_enrichments(
         stored[article_id] = summary
         for entity_id in dropped:
             delta[entity_id] = delta.get(entity_id, 0) - 1
+            tally.add(entity_id, "", -1)
         for entity in added:
             delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
             seen[entity.entity_id] = entity
+            tally.add(entity.entity_id, entity.label.upper(), 1)
     _count_entities(conn, delta, seen)
     return [stored[article_id] for article_id, _ in results]
 

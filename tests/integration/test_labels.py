@@ -12,10 +12,11 @@ from fastapi.testclient import TestClient
 from services.api.app import create_app
 from services.cli import main
 from shared import settings as settings_module
+from shared.models import ArticleIn
 from shared.settings import Settings
 from shared.store import Store
 from shared.store.query import ArticleQuery
-from tests.integration.query_fixtures import Story, store_story
+from tests.integration.query_fixtures import Story, enrichment_of, store_story
 
 pytestmark = pytest.mark.integration
 
@@ -89,6 +90,17 @@ def test_a_lone_article_takes_the_archives_majority_label(store: Store, client: 
     # The majority's own articles are untouched.
     first = client.get(f"/articles/{majority[0]}").json()
     assert all("label_corrected_from" not in e for e in first["entity_summary"])
+
+
+def test_articles_earlier_in_the_same_batch_count(store: Store, client: TestClient) -> None:
+    saved = [store.save_article(ArticleIn(title=f"T{n}", text=f"Spotify {n}"))[0] for n in range(4)]
+    *majority, lone = sorted(saved)  # a batch is stored in id order: the GPE one comes last
+    batch = [(i, enrichment_of(spotify(n))) for n, i in enumerate(majority)]
+    store.mark_many_enriched([*batch, (lone, enrichment_of(spotify(3, SPOTIFY_GPE)))])
+
+    assert filed_under(store, "org:spotify") == set(saved)
+    found = entity(client, "org:spotify")
+    assert found is not None and found["articles"] == 4
 
 
 def test_no_correction_before_the_majority_is_clear(store: Store, client: TestClient) -> None:

@@ -6,12 +6,15 @@ from shared.models import Enrichment, Entity, EntitySummary
 from shared.store.labels import (
     Correction,
     Known,
+    Tally,
     archive_corrections,
     correct,
-    corrections,
-    counted,
     majority,
 )
+
+
+def corrections(summary: list[EntitySummary], archive: dict[str, Known]) -> dict[str, Correction]:
+    return Tally(archive).corrections(summary)
 
 
 def entry(entity_id: str, name: str, label: str, mentions: int = 1) -> EntitySummary:
@@ -118,7 +121,11 @@ def test_no_correction_leaves_the_enrichment_as_it_was() -> None:
     assert correct(enrichment, {"place:spotify": Correction("org:spotify", "ORG")}) is enrichment
 
 
-def test_counts_include_the_batch_written_before() -> None:
-    archive = {"org:spotify": Known("ORG", 2)}
-    merged = counted(archive, {"org:spotify": 1, "place:spotify": 1}, {"place:spotify": "GPE"})
-    assert merged == {"org:spotify": Known("ORG", 3), "place:spotify": Known("GPE", 1)}
+def test_the_tally_counts_the_batch_stored_before() -> None:
+    tally = Tally({"org:spotify": Known("ORG", 2)})
+    lone = [entry("place:spotify", "Spotify", "GPE")]
+    assert tally.corrections(lone) == {}  # 2 of 3
+    tally.add("org:spotify", "ORG", 1)  # an ORG article earlier in the batch
+    assert tally.corrections(lone) == {"place:spotify": Correction("org:spotify", "ORG")}
+    tally.add("org:spotify", "", -1)  # ... which a re-enrichment dropped again
+    assert tally.corrections(lone) == {}
