@@ -15,7 +15,8 @@ What a correction changes: the summary entry takes the majority's id and label (
 `label_corrected_from` the model's label), and so do the mentions that stood for it; an
 entry that lands on an id the article already has is merged into it. Everything built from the
 summary (the article_entities index, the entity counts, the label filter, top entities)
-follows.
+follows. A corrected article counts for the majority from then on, so a majority, once formed,
+only grows: names do not flip back and forth as articles arrive.
 
 Pure: counts in, corrected enrichment out; `shared/store/relabel.py` reads the counts.
 """
@@ -72,7 +73,7 @@ def archive_corrections(archive: Mapping[str, Known]) -> dict[str, Correction]:
     fixes: dict[str, Correction] = {}
     for counts in by_name.values():
         winner = majority(counts)
-        if winner is None:
+        if winner is None or not archive[winner].label:
             continue
         for entity_id in counts:
             if entity_id != winner:
