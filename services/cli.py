@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "prune", help="delete articles accepted more than N days ago, with their enrichment"
     )
     prune.add_argument("--days", type=int, default=None, help="default: GAZETTE_RETENTION_DAYS")
+    commands.add_parser(
+        "relabel",
+        help="give articles stored before a name's majority label formed that label",
+    )
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -53,7 +57,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"gazette up: {refusal}", file=sys.stderr)
             return 2
         return Supervisor(settings).run()
-    if args.command in ("migrate", "prune"):
+    if args.command in ("migrate", "prune", "relabel"):
         return run_database_command(args, settings)
     if args.command == "healthcheck":
         from services.healthcheck import check_health
@@ -84,7 +88,7 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_database_command(args: argparse.Namespace, settings: Settings) -> int:
-    """`gazette migrate` and `gazette prune`."""
+    """`gazette migrate`, `gazette prune` and `gazette relabel`."""
     from shared.store.migrate import migrate
 
     url = settings.require_database_url()
@@ -95,6 +99,17 @@ def run_database_command(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import UTC, datetime, timedelta
 
     from shared.store.db import Database
+
+    if args.command == "relabel":
+        from shared.store.relabel import relabel_archive
+
+        database = Database(url, min_size=1, max_size=1)
+        try:
+            changed = relabel_archive(database)
+        finally:
+            database.close()
+        print(f"gazette: {changed} article(s) relabelled to their name's majority label")
+        return 0
     from shared.store.retention import prune
 
     days = settings.retention_days if args.days is None else args.days

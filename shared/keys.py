@@ -31,6 +31,11 @@ class Keys:
         return f"{self.prefix}:pruner:lock"
 
     @property
+    def relabeler_lock(self) -> str:
+        """String with expiry: held by the one worker that relabels minority articles this round."""
+        return f"{self.prefix}:relabeler:lock"
+
+    @property
     def metrics(self) -> str:
         """Hash: counters and histogram buckets the workers write and `/metrics` reads."""
         return f"{self.prefix}:metrics"

@@ -91,6 +91,23 @@ SubmittedTimestamp = Annotated[
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 
 
+def _absent_when_none(value: object) -> bool:
+    return value is None
+
+
+# The label the model gave a name before the archive's majority label for that name replaced
+# it (see shared/store/labels.py); absent, not null, when nothing was corrected, so that
+# stored documents and answers stay as they were.
+LabelCorrectedFrom = Annotated[
+    str | None,
+    Field(
+        default=None,
+        exclude_if=_absent_when_none,
+        description="The model's own label, when the archive's majority label replaced it.",
+    ),
+]
+
+
 class Entity(BaseModel):
     """A named-entity mention: `start`/`end` are character offsets into the article's text."""
 
@@ -98,6 +115,7 @@ class Entity(BaseModel):
     label: str
     start: int
     end: int
+    label_corrected_from: LabelCorrectedFrom = None
 
 
 class DateMention(BaseModel):
@@ -118,6 +136,7 @@ class EntitySummary(BaseModel):
     label: str
     mentions: int
     salience: float
+    label_corrected_from: LabelCorrectedFrom = None
 
 
 class Enrichment(BaseModel):

@@ -1,5 +1,6 @@
 """The sweeper: re-queues articles whose task was lost, so that no accepted article is stranded;
-and, when a retention is set, deletes the articles past it.
+when a retention is set, deletes the articles past it; and gives the articles stored before
+their name's majority label formed that label (`gazette relabel`, hourly).
 
 Acks-late on Redis does not cover every loss: a SIGKILLed worker's task sits unacknowledged until
 the visibility timeout (an hour), and a crash between storing an article and queueing it leaves
@@ -29,6 +30,9 @@ from shared.submission import send
 
 # Retention runs at most this often across all instances.
 PRUNE_EVERY_SECONDS = 3600.0
+# So does the relabelling: a majority forms slowly, and a minority article's label is only
+# wrong in the entity counts and index until then.
+RELABEL_EVERY_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,18 @@ class Sweeper:
             log.info("retention: deleted %d article(s) accepted before %s", deleted, cutoff)
         return deleted
 
+    def relabel(self) -> int:
+        """File minority articles under their name's majority label, if it is this instance's
+        turn this hour; how many articles changed."""
+        if not self._bus.take_turn(
+            self._bus.keys.relabeler_lock, self._name, RELABEL_EVERY_SECONDS
+        ):
+            return 0
+        changed = self._store.relabel()
+        if changed:
+            log.info("relabelled %d article(s) to their name's majority label", changed)
+        return changed
+
     def start(self) -> None:
         self._thread.start()
 
@@ -101,6 +117,7 @@ class Sweeper:
             try:
                 self.sweep()
                 self.prune()
+                self.relabel()
             except (redis.RedisError, StoreUnavailable) as exc:  # the next round tries again
                 log.warning("sweep skipped: %s", exc)
             log.debug("sweep took %.3f s", time.monotonic() - started)

@@ -14,6 +14,7 @@ from shared.settings import Settings
 from shared.store import articles, lifecycle, search
 from shared.store.db import Database
 from shared.store.query import ArticleQuery, ArticleSummary, Cursor, EntityCount
+from shared.store.relabel import relabel_archive
 from shared.store.rows import entity_count_from_row, summary_from_row
 
 # Enrichments lock in id order, but a prune (or a future writer) may not: the loser of a
@@ -116,6 +117,11 @@ class Store:
     def mark_failed(self, article_id: str, error: str) -> None:
         with self.database.connection() as conn:
             lifecycle.mark_failed(conn, article_id, error)
+
+    def relabel(self) -> int:
+        """File the articles stored before their name's majority label formed under it (see
+        shared/store/relabel.py); how many articles changed."""
+        return relabel_archive(self.database)
 
     def stale_articles(self, status: ArticleStatus, older_than: float) -> list[str]:
         """Ids of articles whose status has not changed for `older_than` seconds."""

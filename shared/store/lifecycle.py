@@ -9,6 +9,8 @@ from datetime import datetime
 from shared.errors import ArticleNotFound, ArticleNotRetryable
 from shared.models import Article, ArticleStatus, Enrichment, EntitySummary
 from shared.store.db import Connection
+from shared.store.labels import Tally, correct
+from shared.store.namesakes import namesakes
 from shared.store.query import ArticleSummary
 from shared.store.rows import (
     ARTICLE_COLUMNS,
@@ -161,20 +163,34 @@ def release(conn: Connection, article_ids: list[str]) -> None:
 
 
 def store_enrichments(
-    conn: Connection, results: Sequence[tuple[str, Enrichment]]
+    conn: Connection,
+    results: Sequence[tuple[str, Enrichment]],
+    *,
+    judge_labels: bool = True,
+    mark_enriched: bool = True,
 ) -> list[ArticleSummary | None]:
     """Replace the articles' enrichment rows, entity counts and statuses in the caller's
     transaction; a summary per article, in order (None when it is gone).
+
+    With `judge_labels`, a name the archive clearly files under another class is filed under
+    that one (labels.py), judged by the archive's counts plus the articles before it in this
+    batch. Without `mark_enriched`, the status is left alone (a relabelling).
 
     Articles are locked in id order and the entity counts changed in one statement in id
     order, so that transactions sharing articles or entities never wait on each other in a
     cycle.
     """
+    ordered = sorted(results, key=lambda pair: pair[0])
+    tally = Tally()
+    if judge_labels:
+        tally = Tally(namesakes(conn, (e.entity_id for _, r in ordered for e in r.entity_summary)))
     delta: dict[str, int] = {}
     seen: dict[str, EntitySummary] = {}
     stored: dict[str, ArticleSummary | None] = {}
-    for article_id, enrichment in sorted(results, key=lambda pair: pair[0]):
-        found = _store_one(conn, article_id, enrichment)
+    for article_id, enrichment in ordered:
+        if judge_labels:
+            enrichment = correct(enrichment, tally.corrections(enrichment.entity_summary))
+        found = _store_one(conn, article_id, enrichment, mark_enriched)
         if found is None:
             stored[article_id] = None
             continue
@@ -182,15 +198,17 @@ def store_enrichments(
         stored[article_id] = summary
         for entity_id in dropped:
             delta[entity_id] = delta.get(entity_id, 0) - 1
+            tally.add(entity_id, "", -1)
         for entity in added:
             delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
             seen[entity.entity_id] = entity
+            tally.add(entity.entity_id, entity.label.upper(), 1)
     _count_entities(conn, delta, seen)
     return [stored[article_id] for article_id, _ in results]
 
 
 def _store_one(
-    conn: Connection, article_id: str, enrichment: Enrichment
+    conn: Connection, article_id: str, enrichment: Enrichment, mark_enriched: bool = True
 ) -> tuple[ArticleSummary | None, list[str], list[EntitySummary]] | None:
     """One article's rows and status; (summary, entity ids dropped, entities added)."""
     article = conn.execute(LOCK_FOR_ENRICHMENT, (article_id,)).fetchone()
@@ -229,7 +247,8 @@ def _store_one(
         if rows.day_ranges:
             rows_cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
         conn.execute(STORE_ENRICHMENT, params)
-        conn.execute(MARK_ENRICHED, params)
+        if mark_enriched:
+            conn.execute(MARK_ENRICHED, params)
         if filled:
             conn.execute(FILL_PUBLISHED, params)
     dropped = [r["entity_id"] for r in dropped_cur.fetchall()]

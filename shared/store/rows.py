@@ -128,7 +128,7 @@ def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
     ]
     by_id = {e.entity_id: e for e in enrichment.entity_summary}
     mentions = [
-        (_mention_entity(m.text, m.label, by_id), m.label, m.start, m.end)
+        (mention_entity(m.text, m.label, by_id), m.label, m.start, m.end)
         for m in enrichment.entities
     ]
     spans = sorted(mentioned_spans(enrichment.dates))
@@ -148,7 +148,7 @@ def lookup_keys(entity: EntitySummary) -> list[str]:
     return entity_keys(entity.entity_id)
 
 
-def _mention_entity(text: str, label: str, by_id: dict[str, EntitySummary]) -> str | None:
+def mention_entity(text: str, label: str, by_id: dict[str, EntitySummary]) -> str | None:
     """The summary entity a mention belongs to: its own id when the summary has it, else the
     one entity of the same class whose name ends with the mention ("Lavrov" in "Sergei
     Lavrov"); None when that is ambiguous."""

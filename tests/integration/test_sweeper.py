@@ -10,6 +10,7 @@ from shared.bus import Bus
 from shared.models import ArticleIn, ArticleStatus
 from shared.store import Store
 from shared.sweeper import Sweeper
+from tests.integration.query_fixtures import Story, store_story
 from tests.polling import wait_until
 
 pytestmark = pytest.mark.integration
@@ -132,3 +133,26 @@ def test_retention_runs_from_the_sweeper_once_per_period_across_instances(
     assert store.article_status(recent) is ArticleStatus.QUEUED
     unlimited = Sweeper(store, bus, queue, "c", 60.0, 30.0)  # type: ignore[arg-type]
     assert unlimited.prune() == 0
+
+
+def test_the_sweeper_relabels_minority_articles_once_per_period_across_instances(
+    keyed: tuple[Store, Bus],
+) -> None:
+    store, bus = keyed
+    spotify_gpe = ("place:spotify", "Spotify", "GPE")
+    spotify_org = ("org:spotify", "Spotify", "ORG")
+
+    def story(n: int, entity: tuple[str, str, str]) -> Story:
+        return Story(f"Spotify {n}", f"Spotify subscribers, story {n}.", None, entities=[entity])
+
+    early = store_story(store, story(0, spotify_gpe))
+    for n in range(1, 4):
+        store_story(store, story(n, spotify_org))  # the majority forms after `early`
+    queue = RecordingQueue()
+    first = Sweeper(store, bus, queue, "a", 60.0, 30.0)  # type: ignore[arg-type]
+    second = Sweeper(store, bus, queue, "b", 60.0, 30.0)  # type: ignore[arg-type]
+    assert first.relabel() == 1
+    assert second.relabel() == 0  # this period's turn is taken
+    summary = store.get_article(early).entity_summary
+    assert [(e.entity_id, e.label_corrected_from) for e in summary] == [("org:spotify", "GPE")]
+    assert [c.articles for c in store.rank_entities(None, ["org:spotify"], 1)] == [4]

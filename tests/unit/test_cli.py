@@ -13,6 +13,7 @@ from shared import settings as settings_module
         (["ingest"], "GAZETTE_REDIS_URL", {"GAZETTE_DATABASE_URL": "postgresql://nowhere/x"}),
         (["migrate"], "GAZETTE_DATABASE_URL", {}),
         (["prune", "--days", "30"], "GAZETTE_DATABASE_URL", {}),
+        (["relabel"], "GAZETTE_DATABASE_URL", {}),
     ],
 )
 def test_a_command_without_its_servers_says_how_to_get_them(
