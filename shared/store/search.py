@@ -42,12 +42,22 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
     columns = SUMMARY_COLUMNS
     if query.filters_entity and not query.by_relevance:
         return _by_entity(query, params, columns), params
-    where = _conditions(query, params, "", "a.order_key", "a.id")
     key = "a.order_key"
     if query.by_relevance:
         key = f"ts_rank(a.search, websearch_to_tsquery('{TEXT_CONFIG}', %(q)s))::float8"
-        if query.cursor is not None:
-            where.append(f"({key}, a.id) < (%(after_key)s, %(after_id)s)")
+    where = matching(query, params)
+    if query.by_relevance and query.cursor is not None:
+        where += f" AND ({key}, a.id) < (%(after_key)s, %(after_id)s)"
+    return (
+        f"SELECT {columns}, {key} AS sort_key FROM {ARTICLE_FROM} WHERE {where}"
+        f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
+    ), params
+
+
+def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
+    """The WHERE condition (over ARTICLE_FROM) of every filter of `query`, the entity as a
+    semi-join, its parameters added to `params` (which holds `q` when there are words)."""
+    where = _conditions(query, params, "", "a.order_key", "a.id")
     if query.filters_entity:
         params["entity_ids"] = list(query.entity_ids)
         params["entity_keys"] = list(query.entity_keys)
@@ -55,11 +65,7 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
             "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
             f"(SELECT id FROM entities WHERE {ENTITY_MATCH}))"
         )
-    return (
-        f"SELECT {columns}, {key} AS sort_key FROM {ARTICLE_FROM}"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
-    ), params
+    return " AND ".join(where) if where else "TRUE"
 
 
 def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
