@@ -11,7 +11,7 @@ from typing import Any, Literal
 from shared.entity_names import entity_key
 from shared.store.query import ArticleQuery, Cursor
 from shared.store.rows import ARTICLE_FROM
-from shared.store.search import find_sql, matching
+from shared.store.search import entity_walk, find_sql, matching
 
 # Counting stops here: past it a count costs as much as reading every match, and "more than
 # 10,000" tells a reader as much as the exact figure.
@@ -31,9 +31,14 @@ def count_sql(query: ArticleQuery, cap: int) -> tuple[str, dict[str, Any]]:
     """How many articles match `query` (its page, cursor and sort ignored), counting at most
     `cap + 1` of them: a count of `cap + 1` means "more than `cap`"."""
     whole = dataclasses.replace(query, cursor=None, by_relevance=False)
-    params: dict[str, Any] = {"cap": cap + 1}
+    params: dict[str, Any] = {"cap": cap + 1, "limit": cap + 1}
     if whole.text and whole.text.strip():
         params["q"] = whole.text
+    if whole.filters_entity:
+        # Each entity's walk stops at cap + 1, so that an entity in most of the archive
+        # costs cap + 1 index entries; distinct, as an article may have two of the entities.
+        walk = entity_walk(whole, params)
+        return f"SELECT count(DISTINCT article_id) AS n FROM ({walk}) AS hits", params
     where = matching(whole, params)
     sql = f"SELECT 1 FROM {ARTICLE_FROM} WHERE {where} LIMIT %(cap)s"
     return f"SELECT count(*) AS n FROM ({sql}) AS hits", params

@@ -69,10 +69,20 @@ def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
 
 
 def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
-    """Articles with any of the entities a name stands for, newest first: for each entity, a
-    walk down its (entity_id, order_key) index keeping the articles that pass the other
-    filters, a page's worth each; the page is the newest of those. Cost grows with the page
-    and the entity, not with the archive."""
+    """Articles with any of the entities a name stands for, newest first: the page is the
+    newest of the entity walks' articles."""
+    return (
+        f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} "
+        f"WHERE a.id IN ({entity_walk(query, params)}) "
+        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
+    )
+
+
+def entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
+    """The ids of articles with any of the entities a name stands for that pass the other
+    filters: for each entity, a walk down its (entity_id, order_key) index, newest first,
+    `%(limit)s` articles each (an article with two of the entities comes twice). Cost grows
+    with the limit and the entity, not with the archive."""
     params["entity_ids"] = list(query.entity_ids)
     params["entity_keys"] = list(query.entity_keys)
     inner = ["ae.entity_id = ent.id", *_conditions(query, params, "2", "ae.order_key",
@@ -85,15 +95,11 @@ def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str
         joins += " JOIN article_status s2 ON s2.article_id = ae.article_id"
     if query.label:
         joins += " JOIN enrichments e2 ON e2.article_id = ae.article_id"
-    hits = (
+    return (
         f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
         f"LATERAL (SELECT ae.article_id FROM article_entities ae{joins} "
         f"WHERE {' AND '.join(inner)} "
         "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"
-    )
-    return (
-        f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} WHERE a.id IN ({hits}) "
-        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
     )
 
 

@@ -18,5 +18,5 @@ def test_suggestions_look_for_a_word_start_in_the_id_key() -> None:
 def test_a_count_ignores_the_page_the_cursor_and_the_sort() -> None:
     query = ArticleQuery(text="truce", by_relevance=True, limit=5, cursor=Cursor(1.0, "a"))
     sql, params = count_sql(query, 100)
-    assert params == {"cap": 101, "q": "truce"}
+    assert params == {"cap": 101, "limit": 101, "q": "truce"}
     assert "ts_rank" not in sql and "after_key" not in sql and "LIMIT %(cap)s" in sql
