@@ -83,6 +83,13 @@ def test_export_of_nothing_is_a_header_or_nothing(corpus: Corpus) -> None:
     assert corpus.client.get("/articles/export?format=xml").status_code == 422
 
 
+def test_a_query_the_archive_refuses_is_a_problem_not_a_cut_download(corpus: Corpus) -> None:
+    for path in ("/articles/export?format=jsonl&q=a%00b", "/articles/count?q=a%00b"):
+        answer = corpus.client.get(path)
+        assert answer.status_code == 400, path
+        assert answer.headers["content-type"] == "application/problem+json"
+
+
 def test_timeline_per_week_and_per_day(corpus: Corpus) -> None:
     # Lavrov: Geneva talks (Sat 27 Aug), Aleppo (Tue 20 Sep), truce (Fri 23 Sep).
     weekly = corpus.client.get(f"{LAVROV}/timeline").json()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +13,7 @@ from services.api.deps import ReaderDep
 from services.api.exports import MEDIA_TYPES, ExportFormat, encode
 from services.api.problems import problem_responses
 from services.api.routes.articles import ArticleQueryDep
+from shared.models import Article
 from shared.store.explore import COUNT_CAP
 from shared.store.query import MatchCount
 
@@ -55,9 +57,21 @@ async def export_articles(
 ) -> StreamingResponse:
     """Streamed as it is read, in chunks, never the whole result in memory; newest first.
     `limit`, `cursor` and `sort` are ignored: every match is exported."""
-    query.check()  # a bad query is a 400 before the download starts
+    chunks = reader.export_articles(query)
+    # The first chunk is read before answering: a query the archive refuses (or a database
+    # away) is a problem answer, not a download cut short.
+    first = await anext(chunks, None)
     return StreamingResponse(
-        encode(reader.export_articles(query), format),
+        encode(_then(first, chunks), format),
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="gazette-articles.{format}"'},
     )
+
+
+async def _then(
+    first: list[Article] | None, rest: AsyncIterator[list[Article]]
+) -> AsyncIterator[list[Article]]:
+    if first is not None:
+        yield first
+        async for chunk in rest:
+            yield chunk
