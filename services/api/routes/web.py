@@ -33,7 +33,7 @@ from services.api.web.snippets import Piece, query_words, snippet
 from shared.errors import EntityNotFound, InvalidQuery
 from shared.models import Article, ArticleStatus, DateMention
 from shared.store import Reader
-from shared.store.explore import COUNT_CAP, RELATED_SAMPLE
+from shared.store.explore import RELATED_SAMPLE
 from shared.store.query import (
     ArticleQuery,
     ArticleSummary,
@@ -83,7 +83,6 @@ async def web_list(
         "pager": search.pager(request, form, stack, next_cursor, query.limit),
         "entity": entity,
         "total": total,
-        "count_cap": COUNT_CAP,
         "export_links": export_links(request, search.kept_filters(form)),
         "archive_empty": not items
         and not search.kept_filters(form)
