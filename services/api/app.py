@@ -14,7 +14,16 @@ from services.api.headers import SecurityHeaders
 from services.api.limits import BodyLimit, RateLimit
 from services.api.openapi import declare_cross_cutting
 from services.api.problems import install_problem_handlers
-from services.api.routes import articles, docs, entities, events, health, recovery, web
+from services.api.routes import (
+    articles,
+    docs,
+    entities,
+    events,
+    health,
+    matches,
+    recovery,
+    web,
+)
 from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
 from shared.bus import Bus
@@ -64,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         swagger_ui_oauth2_redirect_url=None,
     )
     install_problem_handlers(app)
+    app.include_router(matches.router)  # before /articles/{article_id}
     app.include_router(articles.router)
     app.include_router(health.router)
     app.include_router(recovery.router)

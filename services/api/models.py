@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from shared.models import Article
-from shared.store.query import ArticleSummary, EntityCount
+from shared.store.query import ArticleSummary, EntityCount, TimelineBucket
 
 
 class ArticlePage(BaseModel):
@@ -24,3 +26,11 @@ class EntityDetail(EntityCount):
 
     aliases: list[str]
     recent_articles: list[ArticleSummary]
+
+
+class Timeline(BaseModel):
+    """Articles that name an entity per day or week, oldest first."""
+
+    entity_id: str
+    interval: Literal["day", "week"]
+    buckets: list[TimelineBucket]

@@ -46,6 +46,21 @@ class EntityCount(BaseModel):
     articles: int
 
 
+class MatchCount(BaseModel):
+    """How many articles match: exact up to a cap; past it, `exact` is false and `articles`
+    is the cap ("more than 10,000")."""
+
+    articles: int
+    exact: bool
+
+
+class TimelineBucket(BaseModel):
+    """Articles that name an entity in one day or week (the bucket's first day)."""
+
+    date: date
+    articles: int
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page ended: the order key (or relevance rank) and id of its last article."""

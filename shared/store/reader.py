@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from shared.errors import ArticleNotFound
 from shared.models import Article, ArticleStatus
 from shared.settings import Settings
-from shared.store import articles, search
+from shared.store import articles, explore, search
 from shared.store.archive import order_resolved
 from shared.store.db import AsyncDatabase
-from shared.store.query import ArticleQuery, ArticleSummary, Cursor, EntityCount
+from shared.store.query import (
+    ArticleQuery,
+    ArticleSummary,
+    Cursor,
+    EntityCount,
+    MatchCount,
+    TimelineBucket,
+)
 from shared.store.rows import article_from_row, entity_count_from_row, summary_from_row
 
 
@@ -82,3 +91,65 @@ class Reader:
             )
             rows = await cur.fetchall()
         return [entity_count_from_row(r) for r in rows]
+
+    async def count_articles(self, query: ArticleQuery) -> MatchCount:
+        """How many articles match every filter, exactly up to `explore.COUNT_CAP`."""
+        query.check()
+        cap = explore.COUNT_CAP
+        sql, params = explore.count_sql(query, cap)
+        async with self.database.connection() as conn:
+            cur = await conn.execute(sql, params)
+            row = await cur.fetchone()
+        found = row["n"] if row else 0
+        if found > cap:
+            return MatchCount(articles=cap, exact=False)
+        return MatchCount(articles=found, exact=True)
+
+    async def export_articles(self, query: ArticleQuery) -> AsyncIterator[list[Article]]:
+        """Every match, newest first, a chunk of whole articles at a time; a connection is
+        held only while a chunk is read."""
+        query.check()
+        after: Cursor | None = None
+        while True:
+            sql, params = explore.export_sql(query, after)
+            async with self.database.connection() as conn:
+                cur = await conn.execute(sql, params)
+                rows = await cur.fetchall()
+                page = rows[: explore.EXPORT_CHUNK]
+                if not page:
+                    return
+                cur = await conn.execute(articles.SELECT_MANY, ([r["id"] for r in page],))
+                whole = {row["id"]: row for row in await cur.fetchall()}
+            yield [article_from_row(whole[r["id"]]) for r in page if r["id"] in whole]
+            after = search.page_cursor(rows, explore.EXPORT_CHUNK)
+            if after is None:
+                return
+
+    async def entity_timeline(
+        self, entity_id: str, interval: explore.Interval
+    ) -> list[TimelineBucket]:
+        """Articles per day or week that name the entity, oldest first, empty buckets included
+        (at most the `explore.MAX_BUCKETS` most recent)."""
+        async with self.database.connection() as conn:
+            cur = await conn.execute(explore.TIMELINE, explore.timeline_params(entity_id, interval))
+            rows = await cur.fetchall()
+        return [TimelineBucket(date=r["day"], articles=r["articles"]) for r in rows]
+
+    async def related_entities(self, entity_id: str, limit: int) -> list[EntityCount]:
+        """The entities named most often in the same articles (`articles`: how many together),
+        over the entity's `explore.RELATED_SAMPLE` most recent articles."""
+        async with self.database.connection() as conn:
+            cur = await conn.execute(explore.RELATED, explore.related_params(entity_id, limit))
+            rows = await cur.fetchall()
+        return [entity_count_from_row(r) for r in rows]
+
+    async def suggest_entities(self, typed: str, limit: int) -> list[str]:
+        """Ids of the entities with a word of their name starting with `typed`, most named
+        first."""
+        params = explore.suggest_params(typed, limit)
+        if params is None:
+            return []
+        async with self.database.connection() as conn:
+            cur = await conn.execute(explore.SUGGEST, params)
+            rows = await cur.fetchall()
+        return [r["id"] for r in rows]

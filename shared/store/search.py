@@ -42,12 +42,22 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
     columns = SUMMARY_COLUMNS
     if query.filters_entity and not query.by_relevance:
         return _by_entity(query, params, columns), params
-    where = _conditions(query, params, "", "a.order_key", "a.id")
     key = "a.order_key"
     if query.by_relevance:
         key = f"ts_rank(a.search, websearch_to_tsquery('{TEXT_CONFIG}', %(q)s))::float8"
-        if query.cursor is not None:
-            where.append(f"({key}, a.id) < (%(after_key)s, %(after_id)s)")
+    where = matching(query, params)
+    if query.by_relevance and query.cursor is not None:
+        where += f" AND ({key}, a.id) < (%(after_key)s, %(after_id)s)"
+    return (
+        f"SELECT {columns}, {key} AS sort_key FROM {ARTICLE_FROM} WHERE {where}"
+        f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
+    ), params
+
+
+def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
+    """The WHERE condition (over ARTICLE_FROM) of every filter of `query`, the entity as a
+    semi-join, its parameters added to `params` (which holds `q` when there are words)."""
+    where = _conditions(query, params, "", "a.order_key", "a.id")
     if query.filters_entity:
         params["entity_ids"] = list(query.entity_ids)
         params["entity_keys"] = list(query.entity_keys)
@@ -55,18 +65,24 @@ def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
             "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
             f"(SELECT id FROM entities WHERE {ENTITY_MATCH}))"
         )
-    return (
-        f"SELECT {columns}, {key} AS sort_key FROM {ARTICLE_FROM}"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {key} DESC, a.id DESC LIMIT %(limit)s"
-    ), params
+    return " AND ".join(where) if where else "TRUE"
 
 
 def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
-    """Articles with any of the entities a name stands for, newest first: for each entity, a
-    walk down its (entity_id, order_key) index keeping the articles that pass the other
-    filters, a page's worth each; the page is the newest of those. Cost grows with the page
-    and the entity, not with the archive."""
+    """Articles with any of the entities a name stands for, newest first: the page is the
+    newest of the entity walks' articles."""
+    return (
+        f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} "
+        f"WHERE a.id IN ({entity_walk(query, params)}) "
+        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
+    )
+
+
+def entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
+    """The ids of articles with any of the entities a name stands for that pass the other
+    filters: for each entity, a walk down its (entity_id, order_key) index, newest first,
+    `%(limit)s` articles each (an article with two of the entities comes twice). Cost grows
+    with the limit and the entity, not with the archive."""
     params["entity_ids"] = list(query.entity_ids)
     params["entity_keys"] = list(query.entity_keys)
     inner = ["ae.entity_id = ent.id", *_conditions(query, params, "2", "ae.order_key",
@@ -79,15 +95,11 @@ def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str
         joins += " JOIN article_status s2 ON s2.article_id = ae.article_id"
     if query.label:
         joins += " JOIN enrichments e2 ON e2.article_id = ae.article_id"
-    hits = (
+    return (
         f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
         f"LATERAL (SELECT ae.article_id FROM article_entities ae{joins} "
         f"WHERE {' AND '.join(inner)} "
         "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"
-    )
-    return (
-        f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} WHERE a.id IN ({hits}) "
-        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
     )
 
 

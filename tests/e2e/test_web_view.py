@@ -7,6 +7,8 @@ Screenshots go to the test's tmp_path and, for people, to build/screenshots/.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -137,6 +139,14 @@ def serious_violations(driver: webdriver.Chrome) -> list[str]:
     ]
 
 
+def shown_count(driver: webdriver.Chrome) -> int:
+    """The number of matches the list's heading says, as a reader reads it ("1,204")."""
+    heading = driver.find_element(By.ID, "results-heading").text
+    words = heading.split()
+    assert words[1:] in (["articles", "match"], ["article", "matches"]), heading
+    return int(words[0].replace(",", ""))
+
+
 def titles(driver: webdriver.Chrome) -> list[str]:
     return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "ul.results a.title")]
 
@@ -148,6 +158,7 @@ def test_list_page_fits_the_window_and_keeps_results_in_view(
     open_at(browser, f"{site.base}/ui", width)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Articles"
     assert len(browser.find_elements(By.CSS_SELECTOR, "ul.results li")) == 6
+    assert shown_count(browser) == site.api.get("/articles/count").json()["articles"] == 6
     assert horizontal_overflow(browser) == 0
     # The filters fold away: the first result shows on the first screen, even on a phone.
     first = browser.find_element(By.CSS_SELECTOR, "ul.results li a.title")
@@ -200,8 +211,7 @@ def test_filters_chips_and_pages(site: Site, browser: webdriver.Chrome, tmp_path
 
 def test_entity_suggestions_while_typing(site: Site, browser: webdriver.Chrome) -> None:
     open_at(browser, f"{site.base}/ui", DESKTOP)
-    # Today's /entities?q= matches whole names and surnames, not prefixes.
-    browser.find_element(By.NAME, "entity").send_keys("Lavrov")
+    browser.find_element(By.NAME, "entity").send_keys("Lavr")  # the start of the surname
     options = wait_until(
         lambda: browser.find_elements(By.CSS_SELECTOR, "#entity-suggestions option"),
         timeout=10,
@@ -245,8 +255,54 @@ def test_entity_page(site: Site, browser: webdriver.Chrome, tmp_path: Path, widt
     assert "person" in browser.find_element(By.CSS_SELECTOR, ".lede").text
     assert browser.find_elements(By.CSS_SELECTOR, "ul.forms li")
     assert titles(browser) == ["World powers fail to salvage Syrian truce"]
+    api = site.api.get("/entities/person:sergei-lavrov/timeline?interval=week").json()
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+    assert len(bars) == len(api["buckets"]) > 0
+    assert [int(b.get_attribute("data-articles") or -1) for b in bars] == [
+        b["articles"] for b in api["buckets"]
+    ]
+    related = browser.find_elements(By.CSS_SELECTOR, "#related-heading + ul.entity-list a.chip")
+    expected = site.api.get("/entities/person:sergei-lavrov/related?limit=12").json()["items"]
+    assert [a.get_attribute("href").rsplit("/", 1)[-1] for a in related] == [
+        e["entity_id"] for e in expected
+    ]
     assert horizontal_overflow(browser) == 0
     assert screenshot(browser, tmp_path, f"entity-{width}.png").stat().st_size > 10_000
+    browser.find_element(By.LINK_TEXT, "Show per day").click()
+    wait_until(lambda: "interval=day" in browser.current_url, timeout=10, what="daily chart")
+    daily = site.api.get("/entities/person:sergei-lavrov/timeline?interval=day").json()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == len(
+        daily["buckets"]
+    )
+
+
+@WIDTHS
+def test_the_count_and_the_downloads_agree_with_the_api(
+    site: Site, browser: webdriver.Chrome, tmp_path: Path, width: int
+) -> None:
+    query = "source=wikinews&limit=2"
+    open_at(browser, f"{site.base}/ui?{query}", width)
+    count = site.api.get(f"/articles/count?{query}").json()
+    assert count["exact"] and shown_count(browser) == count["articles"] > 2
+    pages = -(-count["articles"] // 2)
+    assert browser.find_element(By.CSS_SELECTOR, ".page-no").text == f"Page 1 of {pages}"
+    links = browser.find_elements(By.CSS_SELECTOR, "p.export a.download")
+    assert (
+        f"Download these {count['articles']} articles"
+        in browser.find_element(By.CSS_SELECTOR, "p.export").text
+    )
+    assert [a.text for a in links] == ["CSV", "JSON lines"]
+    for a in links:
+        href = a.get_attribute("href") or ""
+        answer = site.api.get(href.removeprefix(site.base))
+        assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+        if "format=csv" in href:
+            rows = list(csv.reader(io.StringIO(answer.text)))[1:]
+        else:
+            rows = [json.loads(line) for line in answer.text.splitlines()]
+        assert len(rows) == count["articles"], href
+    assert horizontal_overflow(browser) == 0
+    screenshot(browser, tmp_path, f"list-count-{width}.png")
 
 
 def test_pages_have_no_serious_accessibility_violations(
@@ -287,9 +343,8 @@ def test_a_new_article_appears_on_an_open_list(
     site.api.post("/articles", json={"title": second, "text": "Another zeppelin landed."})
     wait_until(lambda: second in titles(browser), timeout=60, what="the live update")
     assert "new article" in browser.find_element(By.ID, "live-status").text
-    assert (
-        browser.find_element(By.ID, "results-heading").text == f"Articles 1–{len(titles(browser))}"
-    )
+    total = site.api.get("/articles/count").json()["articles"]
+    assert total == len(titles(browser)) == shown_count(browser)
     assert screenshot(browser, tmp_path, "list-live-390.png").stat().st_size > 10_000
 
 
@@ -304,6 +359,9 @@ def test_errors_are_html_pages(
     screenshot(browser, tmp_path, f"error-{width}.png")
     browser.get(f"{site.base}/ui/articles/no-such-article")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Article not found"
+    open_at(browser, f"{site.base}/ui?entity=*", width)  # names nothing: a 422, as a page
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Some of the filters need fixing"
+    assert "Entity" in browser.find_element(By.CSS_SELECTOR, ".messages").text
 
 
 @WIDTHS

@@ -17,8 +17,7 @@ from services.api.auth import API_KEY_HEADER
 from services.api.routes import web as web_routes
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.settings import Settings
-from shared.store import Store
-from shared.store.query import EntityCount
+from shared.store import Store, explore
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +73,8 @@ class Web:
 
 
 @pytest.fixture
-def web(redis_url: str, database_url: str, store: Store) -> Iterator[Web]:
+def web(store: Store, redis_url: str, database_url: str) -> Iterator[Web]:
+    """The API on an emptied archive and a Redis database of its own (no worker beats there)."""
     url = redis_url.rsplit("/", 1)[0] + "/3"
     raw = redis.Redis.from_url(url, decode_responses=True)
     raw.flushdb()
@@ -241,7 +241,6 @@ def test_entity_page_shows_name_label_forms_and_recent_articles(web: Web) -> Non
     assert "A person (PERSON" in html
     assert '“Sergei Lavrov” <span class="count">×1' in html and "“Lavrov” <span" in html
     assert f'href="/ui/articles/{article_id}"' in html
-    assert 'data-pending="timeline"' in html and 'data-pending="related"' in html
 
 
 def test_operations_pages_read_the_store(web: Web) -> None:
@@ -276,30 +275,60 @@ def test_label_colours_come_from_a_stylesheet(web: Web) -> None:
     assert ".l-PERSON { background: #aa9cfc; }" in css.text
 
 
-class Point:
-    def __init__(self, bucket: str, articles: int) -> None:
-        self.bucket = bucket
-        self.articles = articles
-
-
-def test_count_export_chart_and_related_show_once_the_archive_gives_them(
-    web: Web, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The slots the PostgreSQL archive's queries fill: the pages already draw them."""
+def test_the_list_says_how_many_match_with_pages_and_download_links(web: Web) -> None:
     for n in range(3):
-        web.add(f"Truce {n}", TEXT, truce_enrichment())
-    monkeypatch.setattr(web_routes, "archive_count", lambda store, query: 3)
-    export = {"CSV": "/articles/export?format=csv"}
-    monkeypatch.setattr(web_routes, "export_links", lambda request, filters: export)
-    points = [Point("2016-09-19", 1), Point("2016-09-26", 4), Point("2016-10-03", 2)]
-    monkeypatch.setattr(web_routes, "entity_timeline", lambda store, entity_id: points)
-    related = [EntityCount(entity_id="person:john-kerry", name="John Kerry", label="PERSON",
-                           articles=3)]  # fmt: skip
-    monkeypatch.setattr(web_routes, "entity_related", lambda store, entity_id: related)
+        web.add(f"Truce {n}", TEXT, truce_enrichment(), published_at=f"2016-09-2{n}")
+    web.add("Other", "Nothing to see.")
+    html = unescape(web.client.get("/ui?entity=Lavrov&limit=2").text)
+    assert "3</span> articles match" in html and "Page 1 of 2" in html
+    assert web.client.get("/articles/count?entity=Lavrov").json() == {"articles": 3, "exact": True}
+    links = [h for h in hrefs(html) if h.startswith("/articles/export")]
+    assert "Download these 3 articles" in html and len(links) == 2
+    for href in links:
+        assert "limit" not in href and "entity=Lavrov" in href
+        rows = web.client.get(href).text.strip().splitlines()
+        assert len(rows) == 3 + ("format=csv" in href)  # CSV has a header row
+    one = unescape(web.client.get("/ui?q=nothing").text)
+    assert "1</span> article matches" in one and "Download this article" in one
 
-    html = unescape(web.client.get("/ui?limit=2").text)
-    assert "3 articles match" in html and "Page 1 of 2" in html
-    assert "Download these 3 articles" in html and 'href="/articles/export?format=csv"' in html
-    entity = web.client.get("/ui/entities/person:sergei-lavrov").text
-    assert entity.count('<rect class="bar"') == len(points)
-    assert 'href="/ui/entities/person:john-kerry"' in entity and "data-pending" not in entity
+
+def test_a_picked_entity_exports_by_its_id(web: Web) -> None:
+    web.add("Truce", TEXT, truce_enrichment())
+    html = unescape(web.client.get("/ui?entity=John+Kerry&entity_id=person:john-kerry").text)
+    href = next(h for h in hrefs(html) if h.startswith("/articles/export?format=jsonl"))
+    assert parse_qs(urlsplit(href).query)["entity"] == ["person:john-kerry"]
+    assert len(web.client.get(href).text.splitlines()) == 1
+
+
+def test_past_the_cap_the_count_says_more_than(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(explore, "COUNT_CAP", 2)
+    for n in range(3):
+        web.add(f"Story {n}", f"Words number {n}.")
+    html = unescape(web.client.get("/ui?limit=1").text)
+    assert "More than <span" in html and "2</span> articles match" in html
+    assert "Page 1 of more than 2" in html and "(more than 2)" in html
+    assert web.client.get("/articles/count").json() == {"articles": 2, "exact": False}
+
+
+def test_entity_page_draws_the_timeline_and_the_names_alongside(web: Web) -> None:
+    for day in ("2016-09-05", "2016-09-20", "2016-09-23"):
+        web.add(f"Truce {day}", f"{TEXT} {day}", truce_enrichment(), published_at=day)
+    for interval in ("week", "day"):
+        html = web.client.get(f"/ui/entities/person:sergei-lavrov?interval={interval}").text
+        api = web.client.get(f"/entities/person:sergei-lavrov/timeline?interval={interval}")
+        buckets = api.json()["buckets"]
+        assert html.count('<rect class="bar"') == len(buckets) == (3 if interval == "week" else 19)
+        drawn = re.findall(r'data-date="([^"]+)" data-articles="(\d+)"', html)
+        assert drawn == [(b["date"], str(b["articles"])) for b in buckets]
+    assert 'href="/ui/entities/person:john-kerry"' in html and "in 3 articles together" in html
+    assert "data-pending" not in html
+
+
+def test_bad_ids_and_names_are_html_pages(web: Web) -> None:
+    page = web.client.get("/ui?entity=*")
+    assert (page.status_code, page.headers["content-type"][:9]) == (422, "text/html")
+    assert "Entity: must name an entity" in unescape(page.text)
+    for path in ("/ui/entities/*", "/ui/articles/articles:1", "/ui/entities/x?interval=year"):
+        page = web.client.get(path)
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert page.status_code in (404, 422) and "<h1>" in page.text, path

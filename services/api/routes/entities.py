@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from services.api.deps import ReaderDep
 from services.api.filters import LABEL_PATTERN, entity_filter
 from services.api.ids import EntityId
-from services.api.models import EntityDetail, EntityList
+from services.api.models import EntityDetail, EntityList, Timeline
 from services.api.problems import problem_responses
 from shared.entity_names import entity_keys
 from shared.errors import EntityNotFound
+from shared.store.explore import MAX_BUCKETS, RELATED_SAMPLE
 from shared.store.query import MAX_PAGE, ArticleQuery
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -38,7 +39,10 @@ async def list_entities(
     candidates = None
     if q:
         ids, keys = entity_filter("q", q)
-        candidates = await reader.resolve_entities(list(ids), list(keys))
+        # Whole names and surnames first, then names with a word that starts with `q`, so
+        # that suggestions follow the typing ("Lavr" -> Sergei Lavrov).
+        exact = await reader.resolve_entities(list(ids), list(keys))
+        candidates = list(dict.fromkeys([*exact, *await reader.suggest_entities(q, limit)]))
     return EntityList(items=await reader.rank_entities(label or None, candidates, limit))
 
 
@@ -60,3 +64,44 @@ async def get_entity(
     return EntityDetail(
         **ranked[0].model_dump(), aliases=entity_keys(entity_id), recent_articles=recent
     )
+
+
+async def _known(reader: ReaderDep, entity_id: str) -> None:
+    if not await reader.resolve_entities([entity_id], []):
+        raise EntityNotFound(entity_id)
+
+
+@router.get(
+    "/{entity_id}/timeline",
+    response_model=Timeline,
+    responses=problem_responses(404, 422, 503),
+    summary="How many articles name the entity, per day or per week",
+    description=f"Buckets oldest first, empty ones included, at most the {MAX_BUCKETS} most "
+    "recent; a bucket is named by its first day (a week starts on Monday) and counts articles "
+    "by their publication date (else the day they arrived).",
+)
+async def entity_timeline(
+    entity_id: EntityId,
+    reader: ReaderDep,
+    interval: Annotated[Literal["day", "week"], Query()] = "week",
+) -> Timeline:
+    await _known(reader, entity_id)
+    buckets = await reader.entity_timeline(entity_id, interval)
+    return Timeline(entity_id=entity_id, interval=interval, buckets=buckets)
+
+
+@router.get(
+    "/{entity_id}/related",
+    response_model=EntityList,
+    responses=problem_responses(404, 422, 503),
+    summary="The entities named most often in the same articles",
+    description="`articles` is how many articles name both, counted over the entity's "
+    f"{RELATED_SAMPLE:,} most recent articles.",
+)
+async def related_entities(
+    entity_id: EntityId,
+    reader: ReaderDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
+) -> EntityList:
+    await _known(reader, entity_id)
+    return EntityList(items=await reader.related_entities(entity_id, limit))

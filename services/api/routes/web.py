@@ -5,14 +5,15 @@ error is an HTML page."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from services.api.deps import StoreDep
+from services.api.deps import ReaderDep
+from services.api.ids import ArticleId, EntityId
 from services.api.routes.articles import ArticleQueryDep
 from services.api.web import labels, search
 from services.api.web.dates import day_span, humanise
@@ -31,39 +32,45 @@ from services.api.web.pages import (
 from services.api.web.snippets import Piece, query_words, snippet
 from shared.errors import EntityNotFound, InvalidQuery
 from shared.models import Article, ArticleStatus, DateMention
-from shared.store import Store
-from shared.store.query import ArticleQuery, ArticleSummary, EntityCount
+from shared.store import Reader
+from shared.store.explore import RELATED_SAMPLE
+from shared.store.query import (
+    ArticleQuery,
+    ArticleSummary,
+)
 
 router = APIRouter(prefix="/ui", include_in_schema=False, route_class=HTMLErrorRoute)
 static = StaticFiles(directory=WEB / "static")
 RECENT_ARTICLES = 10
+RELATED_SHOWN = 12
 
 
 @router.get("", response_class=HTMLResponse, name="web_list")
-def web_list(
+async def web_list(
     request: Request,
-    store: StoreDep,
+    reader: ReaderDep,
     query: ArticleQueryDep,
     sort: Annotated[Literal["newest", "relevance"], Query()] = "newest",
     back: Annotated[str, Query(max_length=search.MAX_BACK * 80)] = "",
     entity_id: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     form = search.form_values(request)
-    entity = _chosen_entity(store, form, entity_id)
+    entity = await _chosen_entity(reader, form, entity_id)
     if entity and entity[0]:
         query = search.with_entity(query, entity[0])
         form.update(entity=entity[1], entity_id=entity[0])
     query = search.with_sort(query, sort)
     stack = search.back_stack(back)
     items: list[ArticleSummary] = []
-    next_cursor, error = None, None
+    next_cursor, error, total = None, None, None
     try:
-        items, next_cursor = store.find_articles(query)
+        items, next_cursor = await reader.find_articles(query)
+        total = await reader.count_articles(query)
     except InvalidQuery as exc:
         error = humane(str(exc))
-    full = {article.id: article for article in store.get_articles([item.id for item in items])}
+    full = {a.id: a for a in await reader.get_articles([item.id for item in items])}
     names = (
-        set(store.resolve_entities(list(query.entity_ids), list(query.entity_keys)))
+        set(await reader.resolve_entities(list(query.entity_ids), list(query.entity_keys)))
         if query.filters_entity
         else set()
     )
@@ -75,9 +82,11 @@ def web_list(
         "error": error,
         "pager": search.pager(request, form, stack, next_cursor, query.limit),
         "entity": entity,
-        "total": archive_count(store, query),
+        "total": total,
         "export_links": export_links(request, search.kept_filters(form)),
-        "archive_empty": not items and not search.kept_filters(form) and _archive_is_empty(store),
+        "archive_empty": not items
+        and not search.kept_filters(form)
+        and await _archive_is_empty(reader),
         "labels": labels.LABELS,
         "statuses": [status.value for status in ArticleStatus],
         "sizes": sorted({*search.PAGE_SIZES, query.limit}),
@@ -88,44 +97,32 @@ def web_list(
     return render(request, "list.html", context, 400 if error else 200)
 
 
-# -- what waits for the PostgreSQL archive's queries ------------------------------------------
-# The templates already draw each of these when it is not None: the match count (and "page N of
-# M"), the export links, the entity's chart (points with `.bucket` and `.articles`) and the
-# entities named alongside (`EntityCount`s).
+def export_links(request: Request, filters: dict[str, str]) -> dict[str, str]:
+    """Download links (format -> URL) for every match of the reader's filters, in the API's
+    terms: an entity picked from the suggestions goes as its id."""
+    wanted = {k: v for k, v in filters.items() if k not in ("limit", "sort", "entity_id")}
+    if filters.get("entity_id"):
+        wanted["entity"] = filters["entity_id"]
+    return {
+        title: link(request, "export_articles", {"format": fmt, **wanted})
+        for title, fmt in (("CSV", "csv"), ("JSON lines", "jsonl"))
+    }
 
 
-def archive_count(store: Store, query: ArticleQuery) -> int | None:
-    """How many articles match every filter; None until the archive can count them."""
-    return None
+async def _archive_is_empty(reader: Reader) -> bool:
+    return not sum((await reader.count_by_status()).values())
 
 
-def export_links(request: Request, filters: dict[str, str]) -> dict[str, str] | None:
-    """Download links (format -> URL) for every match; None until the archive exports."""
-    return None
-
-
-def entity_timeline(store: Store, entity_id: str) -> list[Any] | None:
-    """Articles per day or week that name the entity, oldest first."""
-    return None
-
-
-def entity_related(store: Store, entity_id: str) -> list[EntityCount] | None:
-    """The entities named most often in the same articles."""
-    return None
-
-
-def _archive_is_empty(store: Store) -> bool:
-    return not sum(store.count_by_status().values())
-
-
-def _chosen_entity(store: Store, form: dict[str, str], entity_id: str) -> tuple[str, str] | None:
+async def _chosen_entity(
+    reader: Reader, form: dict[str, str], entity_id: str
+) -> tuple[str, str] | None:
     """(id, name) when the box names one entity: an id typed or linked, or a name picked from
     the suggestions (the hidden id holds while the box still shows its name)."""
     typed = form["entity"].strip()
     wanted = typed if ":" in typed else entity_id
     if not typed or not wanted:
         return None
-    ranked = store.rank_entities(None, store.resolve_entities([wanted], []), 1)
+    ranked = await reader.rank_entities(None, await reader.resolve_entities([wanted], []), 1)
     if not ranked:
         return ("", typed) if ":" in typed else None
     found = ranked[0]
@@ -145,8 +142,8 @@ def _snippet(article: Article, words: list[str], names: set[str], label: str | N
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="web_article")
-def web_article(request: Request, article_id: str, store: StoreDep) -> HTMLResponse:
-    article = store.get_article(article_id)
+async def web_article(request: Request, article_id: ArticleId, reader: ReaderDep) -> HTMLResponse:
+    article = await reader.get_article(article_id)
     if article.url and urlsplit(article.url).scheme.lower() not in ("http", "https"):
         article = article.model_copy(update={"url": None})  # never a javascript: link
     dates = _date_list(request, article.dates)
@@ -191,20 +188,33 @@ def _date_list(request: Request, mentions: list[DateMention]) -> list[dict[str, 
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, name="web_entity")
-def web_entity(request: Request, entity_id: str, store: StoreDep) -> HTMLResponse:
-    ranked = store.rank_entities(None, store.resolve_entities([entity_id], []), 1)
+async def web_entity(
+    request: Request,
+    entity_id: EntityId,
+    reader: ReaderDep,
+    interval: Annotated[Literal["day", "week"], Query()] = "week",
+) -> HTMLResponse:
+    ranked = await reader.rank_entities(None, await reader.resolve_entities([entity_id], []), 1)
     if not ranked:
         raise EntityNotFound(entity_id)
     entity = ranked[0]
-    recent, _ = store.find_articles(ArticleQuery(entity_ids=(entity_id,), limit=RECENT_ARTICLES))
+    recent, _ = await reader.find_articles(
+        ArticleQuery(entity_ids=(entity_id,), limit=RECENT_ARTICLES)
+    )
     context = {
         "entity": entity,
         "label": labels.label_of(entity.label),
-        "forms": surface_forms(entity_id, store.get_articles([a.id for a in recent])),
+        "forms": surface_forms(entity_id, await reader.get_articles([a.id for a in recent])),
         "recent": recent,
         "filter": link(request, "web_list", {"entity": entity.name, "entity_id": entity.entity_id}),
-        "timeline": entity_timeline(store, entity_id),
-        "related": entity_related(store, entity_id),
+        "timeline": await reader.entity_timeline(entity_id, interval),
+        "interval": interval,
+        "other_interval": "day" if interval == "week" else "week",
+        "timeline_api": link(
+            request, "entity_timeline", {"interval": interval}, entity_id=entity_id
+        ),
+        "related": await reader.related_entities(entity_id, RELATED_SHOWN),
+        "related_sample": RELATED_SAMPLE,
     }
     return render(request, "entity.html", context)
 

@@ -97,13 +97,10 @@ def pager(
 
 
 def with_sort(query: ArticleQuery, sort: str) -> ArticleQuery:
-    """The query with the reader's sort, once the archive's query knows the field; relevance
-    only ranks when there are words to rank by."""
-    if sort != "relevance" or not query.text:
-        return query
-    if "sort" in {field.name for field in dataclasses.fields(query)}:
-        return dataclasses.replace(query, sort=sort)  # type: ignore[call-arg]
-    return query
+    """The query with the reader's sort; relevance only ranks when there are words to rank by
+    (a shared link may keep `sort=relevance` after its words were cleared)."""
+    relevance = sort == "relevance" and bool((query.text or "").strip())
+    return dataclasses.replace(query, by_relevance=relevance)
 
 
 def with_entity(query: ArticleQuery, entity_id: str) -> ArticleQuery:

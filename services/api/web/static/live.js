@@ -25,9 +25,10 @@
       added += freshList.children.length;
       return;
     }
-    var heading = section.querySelector("#results-heading");
-    var freshHeading = fresh.querySelector("#results-heading");
-    if (heading && freshHeading) { heading.textContent = freshHeading.textContent; }
+    // The count and the download links follow the new articles.
+    var head = section.querySelector(".results-head");
+    var freshHead = fresh.querySelector(".results-head");
+    if (head && freshHead) { head.replaceWith(document.importNode(freshHead, true)); }
     var shown = ids(section);
     var anchor = list.firstElementChild;
     Array.prototype.slice.call(freshList.children).forEach(function (li) {
