@@ -26,7 +26,13 @@ AsyncConnection = psycopg.AsyncConnection[DictRow]
 
 
 def _kwargs() -> dict[str, Any]:
-    return {"row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    # UTF-8 on the wire whatever the server's default: a cluster created without a UTF-8
+    # locale (SQL_ASCII) would otherwise hand psycopg bytes where the code expects text.
+    return {
+        "row_factory": dict_row,
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "client_encoding": "utf8",
+    }
 
 
 def _invalid(exc: Exception) -> InvalidQuery:

@@ -33,7 +33,9 @@ def alembic_config() -> Config:
 
 def migrate(url: str, revision: str = "head") -> None:
     """Upgrade the database at `url` to `revision` (holding the migration lock meanwhile)."""
-    engine = create_engine(sqlalchemy_url(url), poolclass=NullPool)
+    engine = create_engine(
+        sqlalchemy_url(url), poolclass=NullPool, connect_args={"client_encoding": "utf8"}
+    )
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})

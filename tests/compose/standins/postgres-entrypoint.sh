@@ -18,7 +18,9 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pwfile="$(mktemp)"
     printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
     chown postgres "$pwfile"
+    # The official image's cluster is UTF-8 (its locale is en_US.utf8), not SQL_ASCII.
     as_postgres initdb --username="$user" --pwfile="$pwfile" --auth-local=trust \
+        --encoding=UTF8 --locale=C.UTF-8 \
         --auth-host=scram-sha-256 --pgdata="$PGDATA" > /dev/null
     rm -f "$pwfile"
     echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
