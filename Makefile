@@ -67,6 +67,10 @@ bench: setup
 	$(BIN)/python -m bench.redis_memory
 	$(BIN)/python -m bench.feed_parse
 	$(BIN)/python -m bench.hostile_text
+	$(BIN)/python -m bench.hostile_ingest gzip-bomb
+	$(BIN)/python -m bench.hostile_ingest inbox
+	$(BIN)/python -m bench.labels
+	$(BIN)/python -m bench.web --size 10000
 
 # Re-resolve the pinned versions (needs pip-tools: `$(BIN)/pip install pip-tools`).
 # requirements-dev.lock: everything `make test` and `gazette up` need. requirements.lock: only what
