@@ -16,8 +16,8 @@ articles        One row per accepted article, as submitted, written once: what c
                 `+08:00`. `order_key` is the list order: publication (else acceptance) time in
                 whole seconds plus a fraction from the id, so that a cursor is (order_key, id)
                 as before (a dateline found at enrichment fills `published_at` and moves it).
-                `search` is a generated tsvector over title (weight A) and text (weight B) with
-                a GIN index for `q`.
+                `search(articles)` is the tsvector over title (weight A) and text (weight B),
+                computed, not stored, with a GIN index on it for `q` (`a.search` in SQL).
 article_status  The lifecycle, one row per article: status, attempts, error, `status_since`
                 (indexed with `status`: what the sweeper queries), `enriched_at`. The claim is
                 an UPDATE … RETURNING here.
@@ -28,9 +28,10 @@ enrichments     The pipeline's answer, one row per enriched article: `document` 
 article_entities One row per (article, entity): mentions and salience, with the article's
                 `order_key` copied so that "articles with entity X, newest first" is one index
                 range scan on (entity_id, order_key DESC, article_id DESC).
-mentions        One row per entity mention: (article, entity id, label, start, end).
-mentioned_dates The days a DATE/TIME mention covers, as a daterange with a GiST index; a
-                `mentions_date_from/to` filter is a range overlap.
+mentions        An article's entity mentions, (entity id, label, start, end) each, as four
+                parallel arrays in one row per article.
+mentioned_dates The days an article's DATE/TIME mentions cover, as one datemultirange per
+                article with a GiST index; a `mentions_date_from/to` filter is an overlap.
 entities        Every entity ever seen with its article count, changed in the transaction that
                 stores an enrichment; `lookup_keys` (GIN) are the normalised names it answers to.
 feeds           Followed feeds with their last poll; `due_at` is the schedule, `claimed_by` and
@@ -64,17 +65,20 @@ CREATE TABLE articles (
     created_at      timestamptz NOT NULL DEFAULT now(),
     url_digest      text UNIQUE,
     content_digest  text NOT NULL UNIQUE,
-    order_key       double precision NOT NULL,
-    -- Positions past 16,383 are not kept by tsvector anyway; the cap bounds the work per row.
-    search          tsvector GENERATED ALWAYS AS (
-                        setweight(to_tsvector('english', title), 'A')
-                        || setweight(to_tsvector('english', left(text, 200000)), 'B')
-                    ) STORED
+    order_key       double precision NOT NULL
 );
 CREATE INDEX articles_order ON articles (order_key DESC, id DESC);
 CREATE INDEX articles_source ON articles (source_key, order_key DESC, id DESC);
 CREATE INDEX articles_created ON articles (created_at);
-CREATE INDEX articles_search ON articles USING gin (search);
+-- `a.search` is this function of the row (attribute notation), not a stored column: a stored
+-- tsvector is as large as the text and is not compressed. The SQL body is inlined, so that a
+-- query's `a.search @@ …` is the index's expression. Positions past 16,383 are not kept by
+-- tsvector anyway; the cap bounds the work per row.
+CREATE FUNCTION search(articles) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN setweight(to_tsvector('english'::regconfig, $1.title), 'A')
+        || setweight(to_tsvector('english'::regconfig, left($1.text, 200000)), 'B');
+CREATE INDEX articles_search ON articles USING gin (search(articles));
 
 CREATE TABLE article_status (
     article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
@@ -112,27 +116,31 @@ CREATE TABLE article_entities (
     label           text NOT NULL,
     mentions        integer NOT NULL,
     salience        real NOT NULL,
-    order_key       double precision NOT NULL,
-    PRIMARY KEY (article_id, entity_id)
+    order_key       double precision NOT NULL
 );
+-- No primary key: the store writes an article's rows once per enrichment, under the lock on
+-- its status row, one per entity id. A unique (article_id, entity_id) index would cost as much
+-- as the table; this one, its ~25 entries per article deduplicated into one, costs little.
+CREATE INDEX article_entities_article ON article_entities (article_id);
 CREATE INDEX article_entities_newest
     ON article_entities (entity_id, order_key DESC, article_id DESC);
 
+-- Mention k of an article is (entity_ids[k], labels[k], starts[k], ends[k]): one row per
+-- article, as a row per mention costs ~90 bytes (header, article id) for ~12 bytes of data.
 CREATE TABLE mentions (
-    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id       text,
-    label           text NOT NULL,
-    start_offset    integer NOT NULL,
-    end_offset      integer NOT NULL
+    article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    entity_ids      text[] NOT NULL,
+    labels          text[] NOT NULL,
+    starts          integer[] NOT NULL,
+    ends            integer[] NOT NULL
 );
-CREATE INDEX mentions_article ON mentions (article_id);
 
+-- All the days an article's dates cover, as one multirange per article.
 CREATE TABLE mentioned_dates (
-    article_id      text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    days            daterange NOT NULL
+    article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    days            datemultirange NOT NULL
 );
 CREATE INDEX mentioned_dates_days ON mentioned_dates USING gist (days);
-CREATE INDEX mentioned_dates_article ON mentioned_dates (article_id);
 
 CREATE TABLE feeds (
     id              text PRIMARY KEY,
@@ -170,6 +178,7 @@ CREATE TABLE feed_entries_seen (
 """
 
 DOWNGRADE = """
+DROP FUNCTION search(articles) CASCADE;
 DROP TABLE feed_entries_seen, feed_articles, feeds, mentioned_dates, mentions,
     article_entities, entities, enrichments, article_status, articles;
 """
