@@ -95,7 +95,7 @@ ON CONFLICT (id) DO UPDATE SET
 """
 STORE_ENRICHMENT = """
 INSERT INTO enrichments (article_id, document, labels, top_entities)
-VALUES (%(id)s, %(document)s::jsonb, %(labels)s, %(top)s::jsonb)
+VALUES (%(id)s, %(document)s::json, %(labels)s, %(top)s::jsonb)
 ON CONFLICT (article_id) DO UPDATE SET
     document = EXCLUDED.document, labels = EXCLUDED.labels, top_entities = EXCLUDED.top_entities
 """
