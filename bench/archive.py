@@ -311,6 +311,7 @@ def main() -> None:
         default="copy",
         help="COPY in the store's row shapes, or the store's own write path",
     )
+    parser.add_argument("--reindex", action="store_true", help="also measure disk re-indexed")
     parser.add_argument("--no-queries", action="store_true", help="load and measure disk only")
     args = parser.parse_args()
     announce_dev_set()
@@ -332,6 +333,17 @@ def main() -> None:
             loaded = size
             for name, value in disk(pg.url).items():
                 print(f"  {name:38} {value:10.1f}", flush=True)
+            if args.reindex:
+                with psycopg.connect(pg.url, autocommit=True) as conn:
+                    conn.execute("REINDEX TABLE article_entities")
+                    conn.execute("REINDEX TABLE articles")
+                after = disk(pg.url)
+                print(
+                    "  after REINDEX of articles and article_entities (as pg_repack leaves them):"
+                )
+                for name in ("articles", "article_entities", "total"):
+                    print(f"  {name + ' bytes/article':38} {after[name + ' bytes/article']:10.1f}")
+                print(f"  {'disk / text':38} {after['disk / text']:10.1f}", flush=True)
             if args.no_queries:
                 continue
             with api_server(pg.url, broker.url, Path(logs) / f"api-{size}.log") as base:

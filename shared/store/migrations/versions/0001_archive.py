@@ -71,14 +71,23 @@ CREATE INDEX articles_order ON articles (order_key DESC, id DESC);
 CREATE INDEX articles_source ON articles (source_key, order_key DESC, id DESC);
 CREATE INDEX articles_created ON articles (created_at);
 -- `a.search` is this function of the row (attribute notation), not a stored column: a stored
--- tsvector is as large as the text and is not compressed. The SQL body is inlined, so that a
--- query's `a.search @@ …` is the index's expression. Positions past 16,383 are not kept by
--- tsvector anyway; the cap bounds the work per row.
+-- tsvector is as large as the text and is not compressed. `search` is inlined into its body, so
+-- that a query's `a.search @@ …` is the index's expression; the body is PL/pgSQL, which is not
+-- inlined, so that the planner sees its real cost (~0.3 ms for a news article) and finds
+-- matches through the index rather than by computing it row after row. Positions past 16,383
+-- are not kept by tsvector anyway; the cap bounds the work per row.
+CREATE FUNCTION search_vector(title text, body text) RETURNS tsvector
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 10000
+    AS $$
+    BEGIN
+        RETURN setweight(to_tsvector('english'::regconfig, title), 'A')
+            || setweight(to_tsvector('english'::regconfig, left(body, 200000)), 'B');
+    END
+    $$;
 CREATE FUNCTION search(articles) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN setweight(to_tsvector('english'::regconfig, $1.title), 'A')
-        || setweight(to_tsvector('english'::regconfig, left($1.text, 200000)), 'B');
-CREATE INDEX articles_search ON articles USING gin (search(articles));
+    RETURN search_vector($1.title, $1.text);
+CREATE INDEX articles_search ON articles USING gin (search_vector(title, text));
 
 CREATE TABLE article_status (
     article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
@@ -180,7 +189,7 @@ CREATE TABLE feed_entries_seen (
 """
 
 DOWNGRADE = """
-DROP FUNCTION search(articles) CASCADE;
+DROP FUNCTION search(articles), search_vector(text, text) CASCADE;
 DROP TABLE feed_entries_seen, feed_articles, feeds, mentioned_dates, mentions,
     article_entities, entities, enrichments, article_status, articles;
 """
