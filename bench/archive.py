@@ -35,18 +35,20 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 import psycopg
 
 from bench.devset import announce_dev_set, dev_set
 from bench.query import GOLD_LABELS, TIMEX_TYPES, api_server, drive, percentiles
+from services.api.filters import day_start, entity_filter, moment_after
 from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 from shared.store.articles import insert_params
 from shared.store.lifecycle import COUNT_ENTITIES
+from shared.store.query import ArticleQuery
 from shared.store.rows import enrichment_rows, lookup_keys
 from tests.servers import postgres_process, redis_process
 
@@ -288,7 +290,43 @@ def query_paths(base: str, requests: int) -> dict[str, list[str]]:
     }
 
 
-def measure(base: str, requests: int, concurrency: int) -> dict[str, dict[str, float]]:
+def store_question(path: str) -> ArticleQuery | str:
+    """What the API asks the store for a path: an ArticleQuery, or an article id."""
+    parts = urlsplit(path)
+    if parts.path.startswith("/articles/"):
+        return parts.path.rsplit("/", 1)[1]
+    asked = dict(parse_qsl(parts.query))
+    ids, keys = entity_filter("entity", asked["entity"]) if "entity" in asked else ((), ())
+    low, high = asked.get("published_from"), asked.get("published_to")
+    return ArticleQuery(
+        entity_ids=ids,
+        entity_keys=keys,
+        text=asked.get("q"),
+        published_from=day_start(datetime.fromisoformat(low)) if low else None,
+        published_before=moment_after(datetime.fromisoformat(high)) if high else None,
+    )
+
+
+def measure_store(database_url: str, paths: list[str]) -> dict[str, float]:
+    """The same questions straight to the store, one at a time: the database's part (plus the
+    rows' conversion to models), without HTTP, the API's event loop or the other clients."""
+    store = Store.from_url(database_url)
+    latencies = []
+    for path in paths:
+        question = store_question(path)
+        began = time.perf_counter()
+        if isinstance(question, str):
+            store.get_article(question)
+        else:
+            store.find_articles(question)
+        latencies.append((time.perf_counter() - began) * 1000)
+    store.close()
+    return percentiles(latencies)
+
+
+def measure(
+    base: str, database_url: str, requests: int, concurrency: int
+) -> dict[str, dict[str, float]]:
     paths = query_paths(base, requests)
     results = {}
     for name, batch in paths.items():
@@ -297,6 +335,7 @@ def measure(base: str, requests: int, concurrency: int) -> dict[str, dict[str, f
         stats = percentiles(drive(base, batch, concurrency))
         stats["rps"] = len(batch) / (time.perf_counter() - began)
         results[name] = stats
+        results[f"{name} (store, c=1)"] = measure_store(database_url, batch[: requests // 2])
     return results
 
 
@@ -333,26 +372,25 @@ def main() -> None:
             loaded = size
             for name, value in disk(pg.url).items():
                 print(f"  {name:38} {value:10.1f}", flush=True)
-            if args.reindex:
-                with psycopg.connect(pg.url, autocommit=True) as conn:
-                    conn.execute("REINDEX TABLE article_entities")
-                    conn.execute("REINDEX TABLE articles")
-                after = disk(pg.url)
-                print(
-                    "  after REINDEX of articles and article_entities (as pg_repack leaves them):"
-                )
-                for name in ("articles", "article_entities", "total"):
-                    print(f"  {name + ' bytes/article':38} {after[name + ' bytes/article']:10.1f}")
-                print(f"  {'disk / text':38} {after['disk / text']:10.1f}", flush=True)
             if args.no_queries:
                 continue
             with api_server(pg.url, broker.url, Path(logs) / f"api-{size}.log") as base:
-                for name, stats in measure(base, args.requests, args.concurrency).items():
+                for name, stats in measure(base, pg.url, args.requests, args.concurrency).items():
                     print(
-                        f"  {name:8}",
+                        f"  {name:20}",
                         "  ".join(f"{k}={v:.2f}" for k, v in stats.items()),
                         flush=True,
                     )
+
+        if args.reindex:
+            with psycopg.connect(pg.url, autocommit=True) as conn:
+                conn.execute("REINDEX TABLE article_entities")
+                conn.execute("REINDEX TABLE articles")
+            after = disk(pg.url)
+            print("  after REINDEX of articles and article_entities (as pg_repack leaves them):")
+            for name in ("articles", "article_entities", "total"):
+                print(f"  {name + ' bytes/article':38} {after[name + ' bytes/article']:10.1f}")
+            print(f"  {'disk / text':38} {after['disk / text']:10.1f}", flush=True)
 
 
 if __name__ == "__main__":
