@@ -73,11 +73,12 @@ CREATE INDEX articles_created ON articles (created_at);
 -- `a.search` is this function of the row (attribute notation), not a stored column: a stored
 -- tsvector is as large as the text and is not compressed. `search` is inlined into its body, so
 -- that a query's `a.search @@ …` is the index's expression; the body is PL/pgSQL, which is not
--- inlined, so that the planner sees its real cost (~0.3 ms for a news article) and finds
--- matches through the index rather than by computing it row after row. Positions past 16,383
--- are not kept by tsvector anyway; the cap bounds the work per row.
+-- inlined, so that the planner sees its cost (~0.3 ms for a news article idle, several under
+-- load, with the text's TOAST to read first) and finds matches through the index rather than
+-- by computing it row after row down another index, unless nearly every row matches.
+-- Positions past 16,383 are not kept by tsvector anyway; the cap bounds the work per row.
 CREATE FUNCTION search_vector(title text, body text) RETURNS tsvector
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 10000
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 100000
     AS $$
     BEGIN
         RETURN setweight(to_tsvector('english'::regconfig, title), 'A')
