@@ -16,8 +16,8 @@ articles        One row per accepted article, as submitted, written once: what c
                 `+08:00`. `order_key` is the list order: publication (else acceptance) time in
                 whole seconds plus a fraction from the id, so that a cursor is (order_key, id)
                 as before (a dateline found at enrichment fills `published_at` and moves it).
-                `search(articles)` is the tsvector over title (weight A) and text (weight B),
-                computed, not stored, with a GIN index on it for `q` (`a.search` in SQL).
+                `search` is a generated tsvector over title (weight A) and text (weight B) with
+                a GIN index for `q`.
 article_status  The lifecycle, one row per article: status, attempts, error, `status_since`
                 (indexed with `status`: what the sweeper queries), `enriched_at`. The claim is
                 an UPDATE … RETURNING here.
@@ -65,30 +65,22 @@ CREATE TABLE articles (
     created_at      timestamptz NOT NULL DEFAULT now(),
     url_digest      text UNIQUE,
     content_digest  text NOT NULL UNIQUE,
-    order_key       double precision NOT NULL
+    order_key       double precision NOT NULL,
+    -- Stored, although it is as large as the text and does not compress (3.1 KB of 13 KB an
+    -- article): computed on the fly, each row a query walks in another index's order (newest
+    -- first, with common words) costs ~0.3 ms idle and several under load, and the planner
+    -- charges the same for every bitmap recheck, so it picks walks that take seconds at
+    -- 100,000 articles. Positions past 16,383 are not kept by tsvector anyway; the cap bounds
+    -- the work per row.
+    search          tsvector GENERATED ALWAYS AS (
+                        setweight(to_tsvector('english', title), 'A')
+                        || setweight(to_tsvector('english', left(text, 200000)), 'B')
+                    ) STORED
 );
 CREATE INDEX articles_order ON articles (order_key DESC, id DESC);
 CREATE INDEX articles_source ON articles (source_key, order_key DESC, id DESC);
 CREATE INDEX articles_created ON articles (created_at);
--- `a.search` is this function of the row (attribute notation), not a stored column: a stored
--- tsvector is as large as the text and is not compressed. `search` is inlined into its body, so
--- that a query's `a.search @@ …` is the index's expression; the body is PL/pgSQL, which is not
--- inlined, so that the planner sees its cost (~0.3 ms for a news article idle, several under
--- load, with the text's TOAST to read first) and finds matches through the index rather than
--- by computing it row after row down another index, unless nearly every row matches.
--- Positions past 16,383 are not kept by tsvector anyway; the cap bounds the work per row.
-CREATE FUNCTION search_vector(title text, body text) RETURNS tsvector
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE COST 100000
-    AS $$
-    BEGIN
-        RETURN setweight(to_tsvector('english'::regconfig, title), 'A')
-            || setweight(to_tsvector('english'::regconfig, left(body, 200000)), 'B');
-    END
-    $$;
-CREATE FUNCTION search(articles) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN search_vector($1.title, $1.text);
-CREATE INDEX articles_search ON articles USING gin (search_vector(title, text));
+CREATE INDEX articles_search ON articles USING gin (search);
 
 CREATE TABLE article_status (
     article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
@@ -190,7 +182,6 @@ CREATE TABLE feed_entries_seen (
 """
 
 DOWNGRADE = """
-DROP FUNCTION search(articles), search_vector(text, text) CASCADE;
 DROP TABLE feed_entries_seen, feed_articles, feeds, mentioned_dates, mentions,
     article_entities, entities, enrichments, article_status, articles;
 """
