@@ -74,11 +74,15 @@ ADD_ENTITY = """
 INSERT INTO article_entities (article_id, entity_id, label, mentions, salience, order_key)
 VALUES (%s, %s, %s, %s, %s, %s)
 """
-ADD_MENTION = """
-INSERT INTO mentions (article_id, entity_id, label, start_offset, end_offset)
-VALUES (%s, %s, %s, %s, %s)
+ADD_MENTIONS = """
+INSERT INTO mentions (article_id, entity_ids, labels, starts, ends)
+VALUES (%s, %s::text[], %s::text[], %s::int4[], %s::int4[])
 """
-ADD_DATES = "INSERT INTO mentioned_dates (article_id, days) VALUES (%s, daterange(%s, %s, '[]'))"
+ADD_DATES = """
+INSERT INTO mentioned_dates (article_id, days)
+SELECT %s, range_agg(daterange(first, last, '[]'))
+FROM unnest(%s::date[], %s::date[]) AS span(first, last)
+"""
 # One statement for every entity the enrichment adds or drops, in id order, so that two
 # enrichments sharing entities lock them in the same order (no deadlock).
 COUNT_ENTITIES = """
@@ -93,7 +97,7 @@ ON CONFLICT (id) DO UPDATE SET
 """
 STORE_ENRICHMENT = """
 INSERT INTO enrichments (article_id, document, labels, top_entities)
-VALUES (%(id)s, %(document)s::jsonb, %(labels)s, %(top)s::jsonb)
+VALUES (%(id)s, %(document)s::json, %(labels)s, %(top)s::jsonb)
 ON CONFLICT (article_id) DO UPDATE SET
     document = EXCLUDED.document, labels = EXCLUDED.labels, top_entities = EXCLUDED.top_entities
 """
@@ -243,9 +247,10 @@ def _store_one(
                 for e in rows.entities
             ])  # fmt: skip
         if rows.mentions:
-            rows_cur.executemany(ADD_MENTION, [(article_id, *m) for m in rows.mentions])
+            conn.execute(ADD_MENTIONS, (article_id, *map(list, zip(*rows.mentions, strict=True))))
         if rows.day_ranges:
-            rows_cur.executemany(ADD_DATES, [(article_id, *span) for span in rows.day_ranges])
+            firsts, lasts = zip(*rows.day_ranges, strict=True)
+            conn.execute(ADD_DATES, (article_id, list(firsts), list(lasts)))
         conn.execute(STORE_ENRICHMENT, params)
         if mark_enriched:
             conn.execute(MARK_ENRICHED, params)

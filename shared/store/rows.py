@@ -117,7 +117,8 @@ def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
             "entities": [e.model_dump() for e in enrichment.entities],
             "dates": [d.model_dump() for d in enrichment.dates],
             "entity_summary": [e.model_dump() for e in enrichment.entity_summary],
-        }
+        },
+        separators=(",", ":"),
     )
     labels = {e.label.upper() for e in enrichment.entity_summary} or {
         e.label.upper() for e in enrichment.entities
