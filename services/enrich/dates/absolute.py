@@ -109,10 +109,21 @@ def _short_year(m: re.Match[str], ref: Reference) -> Value | None:
 def _decade(m: re.Match[str], ref: Reference) -> Value | None:
     if m["century"]:
         return "DATE", m["century"] + m["tens"]
-    # "the 70s": the most recent such decade before the article's.
+    # "the 70s": the most recent such decade up to the article's ("the '80s" in 1989 is its own).
     tens = int(m["tens"])
-    recent = (ref.anchor or date.today()).year // 10 % 10
-    return "DATE", f"{19 if tens > recent else 20}{tens}"
+    year = (ref.anchor or date.today()).year
+    return "DATE", f"{year // 100 - (tens > year // 10 % 10)}{tens}"
+
+
+_DECADE_WORDS = ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+                 "nineties")  # fmt: skip
+
+
+def _spelled_decade(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The nineties": the most recent such decade, as for "the 90s"."""
+    tens = _DECADE_WORDS.index(m["word"]) + 2
+    year = (ref.anchor or date.today()).year
+    return "DATE", f"{year // 100 - (tens > year // 10 % 10)}{tens}"
 
 
 def _century(m: re.Match[str], ref: Reference) -> Value | None:
@@ -190,6 +201,7 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (rf"{_EDGE}(?:the )?(?:year )?{_Y}", _year),
         (r"(?:the )?'(?P<yy>\d{2})", _short_year),
         (r"(?:the )?(?:early |late |mid-?)?(?:(?P<century>1\d|20)|')?(?P<tens>\d)0'?s", _decade),
+        (rf"the (?:early |late |mid-?)?(?P<word>{alt(_DECADE_WORDS)})", _spelled_decade),
         (r"(?:the )?(?:early |late |mid-?)?(?P<n>\d{1,2})(?:st|nd|rd|th) century", _century),
         (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
         (rf"q{_Q} {_Y}", _quarter),

@@ -28,10 +28,11 @@ from services.enrich.dates.lexicon import alternation as alt
 
 _UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
 _COUNT = (
-    r"(?P<count>\d+(?:\.\d+)?|(?:a few|a couple of|a|an|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
-    # Compounds only as written: "twenty-five", "two and a half" (not "a five-year").
+    r"(?P<count>(?:\d+(?:\.\d+)?|a few|a couple of|couple of|a (?:hundred|thousand|dozen)|a|an|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few|many|some|single|half|couple|"
+    r"dozen)"
+    # Compounds only as written: "twenty-five", "two and a half", "2 1/2" (not "a five-year").
     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half| 1/2)?)"
 )
 _APPROX = (
@@ -222,6 +223,10 @@ def _duration(m: re.Match[str], ref: Reference) -> Value | None:
     return "DURATION", duration_value(count, m["unit"])
 
 
+def _ahead(m: re.Match[str], ref: Reference) -> Value | None:
+    return "DATE", "FUTURE_REF"  # "in coming months": some time ahead, not a stretch of months
+
+
 def _set(m: re.Match[str], ref: Reference) -> Value | None:
     if m["word"]:
         return "SET", SET_WORDS[m["word"]]
@@ -281,6 +286,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,
         ),
+        (r"(?:future|coming|upcoming) (?:days|weeks|months|quarters|years)", _ahead),
         (
             rf"(?:(?P<word>{alt(SET_WORDS)})|(?:every|each) {_WEEKDAY}|"
             rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{_UNIT})",

@@ -63,6 +63,7 @@ _TRIGGERS = (
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
+    r"|the (?:(?:early|late|mid)[\s-])?(?:twen|thir|for|fif|six|seven|eigh|nine)ties"
     # Reporting periods the model leaves half-read: "the year-ago quarter", "the 1988 period".
     r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
     r"prior-year|(?:19|20)\d\d) )+(?:(?:first|second|third|fourth)[\s-])?(?:fiscal )?"
@@ -99,11 +100,16 @@ _MODIFIERS = frozenset(
     {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
      "coming", "following", "early", "late", "mid", "earlier", "later", "almost", "nearly",
      "over", "about", "around", "some", "several", "few", "and", "straight", "consecutive",
-     "recent", "every", "each", "per"}
+     "recent", "every", "each", "per", "future", "upcoming"}
 )  # fmt: skip
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
 # "a 6-year-old", "52 years old": ages are no durations.
 _AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
+# "in his 30s", "their early twenties": an age, not a decade.
+_AGE_DECADE = re.compile(
+    r"(?:his|her|their|my|your|our|its) (?:(?:early|mid|late)[\s-])?(?:\d0s|[a-z]+ties)$",
+    re.IGNORECASE,
+)
 _NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
 _SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
 _WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
@@ -253,6 +259,8 @@ def is_false_alarm(text: str, span: Span) -> bool:
         return True
     piece = text[start:end]
     if _AGE.match(text, end) or _AGE.search(piece):
+        return True
+    if _AGE_DECADE.search(text[max(0, start - 12) : end]):
         return True
     if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
         return True

@@ -1,0 +1,76 @@
+"""Date rules read the way newswire writes them: counts, decades, quarters, tense cues."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from services.enrich.dates import extract_dates
+from services.enrich.pipeline import load_nlp
+from shared.settings import Settings
+
+PUBLISHED = date(2016, 9, 23)  # a Friday, in the third quarter
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp(Settings().spacy_model)
+
+
+def found(nlp: Language, text: str, published: date = PUBLISHED) -> list[tuple[str, str]]:
+    """Every date of `text` as (extent, value)."""
+    return [(d.text, d.value) for d in extract_dates(nlp(text), published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prices will not recover for a couple of years.", ("a couple of years", "P2Y")),
+        ("Over the next couple of years the plant will grow.", ("the next couple of years", "P2Y")),
+        ("The refugees lived in camps for 2 1/2 years.", ("2 1/2 years", "P2.5Y")),
+        ("The crown has ruled for almost a hundred years.", ("almost a hundred years", "P100Y")),
+        ("The firm has kept the secret for a thousand years.", ("a thousand years", "P1000Y")),
+    ],
+)
+def test_counts_written_as_words_are_read(
+    nlp: Language, text: str, expected: tuple[str, str]
+) -> None:
+    assert found(nlp, text) == [expected]
+
+
+def test_a_short_decade_of_the_articles_own_decade_is_that_decade(nlp: Language) -> None:
+    text = "Sales have been flat through the '80s, the chairman said."
+    assert found(nlp, text, date(1989, 10, 26)) == [("the '80s", "198")]
+
+
+def test_a_spelled_decade_is_a_decade(nlp: Language) -> None:
+    text = "Membership kept dropping through the nineties, the group said."
+    assert found(nlp, text, date(1998, 3, 3)) == [("the nineties", "199")]
+
+
+def test_a_decade_of_someones_life_is_an_age(nlp: Language) -> None:
+    text = "She married his father when he was in his 30s, she said."
+    assert [value for _, value in found(nlp, text, date(1999, 5, 6))] == []
+
+
+def test_the_current_quarter_is_the_publications_even_after_another_is_named(
+    nlp: Language,
+) -> None:
+    text = (
+        "Sales rose in the second quarter. Trade is brisk, with the current quarter "
+        "having begun well."
+    )
+    assert ("the current quarter", "2016-Q3") in found(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "extent"),
+    [
+        ("The credits will cut tax payments in future quarters.", "future quarters"),
+        ("The bank expects the economy to slow in coming months.", "coming months"),
+    ],
+)
+def test_coming_units_without_article_are_the_future(nlp: Language, text: str, extent: str) -> None:
+    assert found(nlp, text) == [(extent, "FUTURE_REF")]
