@@ -74,3 +74,43 @@ def test_the_current_quarter_is_the_publications_even_after_another_is_named(
 )
 def test_coming_units_without_article_are_the_future(nlp: Language, text: str, extent: str) -> None:
     assert found(nlp, text) == [(extent, "FUTURE_REF")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Published on a Friday: a plan's weekday is the coming one.
+        (
+            "The team planned to leave Nairobi on Thursday for Dar es Salaam.",
+            ("Thursday", "2016-09-29"),
+        ),
+        ("Protesters planned a large demonstration on Saturday.", ("Saturday", "2016-09-24")),
+        (
+            "The lawyer said the father would be traveling to Washington Thursday.",
+            ("Thursday", "2016-09-29"),
+        ),
+    ],
+)
+def test_a_planned_weekday_is_ahead(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    assert found(nlp, text) == [expected]
+
+
+def test_a_lower_case_word_before_a_weekday_does_not_make_it_a_named_day(nlp: Language) -> None:
+    text = "At the close of business Thursday, 5,000 shares had been tendered."
+    assert found(nlp, text) == [("Thursday", "2016-09-22")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Proceeds will be used to reduce short-term debt, the company said.",
+        "Good evening from the central square of the capital.",
+    ],
+)
+def test_term_adjectives_and_greetings_are_no_dates(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+def test_a_date_inside_an_event_name_is_still_found(nlp: Language) -> None:
+    text = "There were no mass cancellations after the Aug. 7 embassy bombings, he said."
+    assert found(nlp, text) == [("Aug. 7", "2016-08-07")]

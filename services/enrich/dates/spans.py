@@ -63,6 +63,8 @@ _TRIGGERS = (
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
+    # spaCy reads "the Aug. 7 bombings" as an event; the date inside is still a date.
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\. \d{1,2}"
     r"|the (?:(?:early|late|mid)[\s-])?(?:twen|thir|for|fif|six|seven|eigh|nine)ties"
     # Reporting periods the model leaves half-read: "the year-ago quarter", "the 1988 period".
     r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
@@ -111,6 +113,8 @@ _AGE_DECADE = re.compile(
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
+_TERM_ADJECTIVES = frozenset({"short-term", "long-term", "near-term"})
+_GREETED = frozenset({"morning", "afternoon", "evening", "night"})
 _SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
 _WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 # A capitalised word or hyphenated compound: "Six-Day" of "the Six-Day War".
@@ -228,6 +232,13 @@ def _word_before(text: str, start: int) -> str:
     return before[-1].lower() if before else ""
 
 
+def _names_a_day(text: str, start: int) -> bool:
+    """A capitalised word before a weekday that makes it a named day: "Cyber Monday", "Good
+    Friday"; in lower case it is an ordinary weekday ("at the close of business Thursday")."""
+    before = text[max(0, start - 30) : start].split("\n")[-1].split()
+    return bool(before) and before[-1][:1].isupper() and before[-1].lower() in NAMED_DAY_WORDS
+
+
 def _names_something(text: str, start: int, end: int) -> bool:
     """A capitalised expression before another capitalised word, mid-sentence: the name of an
     event or a work ("the Six-Day War"), not a stretch of time."""
@@ -262,8 +273,13 @@ def is_false_alarm(text: str, span: Span) -> bool:
         return True
     if _AGE_DECADE.search(text[max(0, start - 12) : end]):
         return True
-    if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
+    if _WEEKDAY_NAME.fullmatch(piece) and _names_a_day(text, start):
         return True
+    lowered = piece.lower()
+    if lowered in _TERM_ADJECTIVES and _NOUN_AFTER.match(text, end):
+        return True  # "short-term debt": a kind of loan, not a reference to the future
+    if lowered in _GREETED and _word_before(text, start) == "good":
+        return True  # "Good evening from Havana": a greeting
     if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
         return True  # "its quarterly dividend": a kind of report, not a recurrence
     if piece.lower() == "soon" and _SOON_CONNECTIVE.match(text, end):
