@@ -114,3 +114,18 @@ def test_term_adjectives_and_greetings_are_no_dates(nlp: Language, text: str) ->
 def test_a_date_inside_an_event_name_is_still_found(nlp: Language) -> None:
     text = "There were no mass cancellations after the Aug. 7 embassy bombings, he said."
     assert found(nlp, text) == [("Aug. 7", "2016-08-07")]
+
+
+def test_more_between_count_and_unit_keeps_the_count(nlp: Language) -> None:
+    text = "The fleet may stay in the port for at least 20 more years, officials said."
+    assert found(nlp, text) == [("at least 20 more years", "P20Y")]
+
+
+def test_the_week_of_a_day_is_that_days_week(nlp: Language) -> None:
+    text = "The case may be resolved in a court hearing the week of Oct. 10, his lawyer said."
+    assert found(nlp, text) == [("the week of Oct. 10", "2016-W41")]
+
+
+def test_the_night_named_by_an_event_is_no_date(nlp: Language) -> None:
+    text = "The agency released the tapes from the night the plane went down."
+    assert found(nlp, text) == []

@@ -13,6 +13,7 @@ from services.enrich.dates.calendar import (
     nth_weekday,
     period_year,
     quarter_year,
+    week_value,
 )
 from services.enrich.dates.lexicon import (
     HOLIDAYS,
@@ -66,6 +67,14 @@ def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
     month, day = MONTHS[m["month"]], int(m["day"])
     year = nearest_year(ref.anchor, month, day, ref.tense, ref.topic_year) if ref.anchor else None
     return _day(year, month, day)
+
+
+def _week_of(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The week of March 6": the ISO week holding that day."""
+    found = _full_date(m, ref) if m["year"] else _month_day(m, ref)
+    if found is None or "X" in found[1]:
+        return None if found is None else ("DATE", "XXXX-WXX")
+    return "DATE", week_value(date.fromisoformat(found[1]))
 
 
 def relative_year(rel: str | None, ref: Reference) -> int | None:
@@ -194,6 +203,7 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
             _numeric_date,
         ),
         (r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})", _iso_date),
+        (rf"the week of {_M} {_D}(?:,? {_Y})?", _week_of),
         (rf"{_WD}{_M} {_D}", _month_day),
         (rf"{_WD}(?:the )?{_D}(?: of)? {_M}", _month_day),
         (rf"{_EDGE}{_M},? (?:of )?(?:{_Y}|{_RELYEAR})", _month_year),

@@ -218,6 +218,8 @@ def _duration(m: re.Match[str], ref: Reference) -> Value | None:
     count = parse_count(raw) if raw else None
     if raw in ("a", "an") and m["unit"] == "second":
         return None  # "a second attempt" is an ordinal
+    if m.group(0) == "the night":
+        return None  # "the night the plane went down": a time named by an event, no stretch
     if raw is None and not m.group(0).endswith("s"):
         count = 1  # "the past decade", "a day"
     return "DURATION", duration_value(count, m["unit"])

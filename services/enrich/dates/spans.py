@@ -102,8 +102,9 @@ _MODIFIERS = frozenset(
     {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
      "coming", "following", "early", "late", "mid", "earlier", "later", "almost", "nearly",
      "over", "about", "around", "some", "several", "few", "and", "straight", "consecutive",
-     "recent", "every", "each", "per", "future", "upcoming"}
+     "recent", "every", "each", "per", "future", "upcoming", "more"}
 )  # fmt: skip
+_FRACTION = re.compile(r"\d+/\d+")  # "5 1/2" + "hours"
 _READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
 # "a 6-year-old", "52 years old": ages are no durations.
 _AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
@@ -216,7 +217,7 @@ def extend_left(text: str, span: Span, readable: Readable) -> Span:
     start, end = span
     head = text[max(0, start - 40) : start]
     last = head.rsplit(None, 1)[-1].lower() if head.strip() and head.endswith(" ") else ""
-    if last not in _MODIFIERS and last not in NUMBER_WORDS:
+    if last not in _MODIFIERS and last not in NUMBER_WORDS and not _FRACTION.fullmatch(last):
         return span  # most spans have no modifier before them; skip the search
     words = [m.start() for m in _WORD_BEFORE.finditer(head)][-LEFT_WORDS:]
     for offset in words:  # earliest first, so the longest readable extension wins
@@ -280,6 +281,8 @@ def is_false_alarm(text: str, span: Span) -> bool:
         return True  # "short-term debt": a kind of loan, not a reference to the future
     if lowered in _GREETED and _word_before(text, start) == "good":
         return True  # "Good evening from Havana": a greeting
+    if lowered == "night" and _word_before(text, start) == "the":
+        return True  # "the night the plane went down": named by its event, not a date
     if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
         return True  # "its quarterly dividend": a kind of report, not a recurrence
     if piece.lower() == "soon" and _SOON_CONNECTIVE.match(text, end):
