@@ -129,3 +129,27 @@ def test_the_week_of_a_day_is_that_days_week(nlp: Language) -> None:
 def test_the_night_named_by_an_event_is_no_date(nlp: Language) -> None:
     text = "The agency released the tapes from the night the plane went down."
     assert found(nlp, text) == []
+
+
+def test_a_quarter_still_running_does_not_become_the_latest_quarter(nlp: Language) -> None:
+    text = (
+        "The insurer reported third-quarter profit. It gave a gloomy fourth-quarter outlook. "
+        "Earnings fell 59% in the latest quarter."
+    )
+    assert ("the latest quarter", "2016-Q3") in found(nlp, text, date(2016, 11, 2))
+
+
+def test_a_fiscal_quarter_that_ended_is_the_latest_quarter(nlp: Language) -> None:
+    text = "For the fourth quarter ended Sept. 30, sales rose. Sales in the latest period rose."
+    assert ("the latest period", "2016-Q4") in found(nlp, text, date(2016, 11, 2))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company wants to eliminate 789, or about a quarter, of its dealers.",
+        "Funds account for more than a quarter of the market.",
+    ],
+)
+def test_a_quarter_of_something_is_a_share(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []

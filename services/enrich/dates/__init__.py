@@ -61,6 +61,14 @@ def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     return before[cuts[-1] :] if cuts else before, after[: stop.start()] if stop else after
 
 
+def _ended(quarter: str, published: date | None) -> bool:
+    """Whether a quarter ("1989-Q3") was over by publication."""
+    if published is None:
+        return True
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return (year, number) < (published.year, (published.month - 1) // 3 + 1)
+
+
 def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> list[DateMention]:
     """Find temporal expressions in `doc` and normalise them against `published`.
 
@@ -86,7 +94,11 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
         if _QUARTER.fullmatch(value) and names_quarter(text[start:end]):
-            period = value
+            # Results speak of a finished quarter: "the fourth-quarter outlook" in November
+            # does not make "the latest quarter" the one still running.
+            # A fiscal quarter "ended Sept. 30" is over whatever its number.
+            over = _ended(value, published) or _YEAR_ENDED.match(after) is not None
+            period = value if over else period
         if value[:4].isdigit() and value[:4] in text[start:end]:
             topic_year = int(value[:4])
         mentions.append(

@@ -115,6 +115,8 @@ _AGE_DECADE = re.compile(
 )
 _NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
 _TERM_ADJECTIVES = frozenset({"short-term", "long-term", "near-term"})
+_SHARE = re.compile(r"(?:^|\s)(?:a|one|three) quarters?$")
+_FRACTION_OF = re.compile(r"\s?,?\s(?:of)\s(?!a century|the (?:year|century)\b)", re.IGNORECASE)
 _GREETED = frozenset({"morning", "afternoon", "evening", "night"})
 _SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
 _WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
@@ -281,6 +283,8 @@ def is_false_alarm(text: str, span: Span) -> bool:
         return True  # "short-term debt": a kind of loan, not a reference to the future
     if lowered in _GREETED and _word_before(text, start) == "good":
         return True  # "Good evening from Havana": a greeting
+    if _SHARE.search(lowered) and _FRACTION_OF.match(text, end):
+        return True  # "about a quarter of its dealers": a share, not three months
     if lowered == "night" and _word_before(text, start) == "the":
         return True  # "the night the plane went down": named by its event, not a date
     if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
