@@ -153,3 +153,32 @@ def test_a_fiscal_quarter_that_ended_is_the_latest_quarter(nlp: Language) -> Non
 )
 def test_a_quarter_of_something_is_a_share(nlp: Language, text: str) -> None:
     assert found(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The offer was extended until 5 p.m. EST Nov. 9, the company said.",
+            ("5 p.m. EST Nov. 9", "2016-11-09T17:00"),
+        ),
+        (
+            "In London at mid-afternoon yesterday, the shares were up 2 pence.",
+            ("mid-afternoon yesterday", "2016-09-22TAF"),
+        ),
+        ("He was shot to death last Oct. 23 at his home.", ("last Oct. 23", "2015-10-23")),
+        (
+            "Earnings will be lower for the last half of 2016, the brewer said.",
+            ("the last half of 2016", "2016-H2"),
+        ),
+    ],
+)
+def test_times_and_days_joined_the_way_newswire_writes_them(
+    nlp: Language, text: str, expected: tuple[str, str]
+) -> None:
+    assert found(nlp, text) == [expected]
+
+
+def test_that_year_is_the_year_last_named(nlp: Language) -> None:
+    text = "She fled to Florida in June 1998 and returned to Cuba later that year."
+    assert ("later that year", "1998") in found(nlp, text)

@@ -69,6 +69,20 @@ def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
     return _day(year, month, day)
 
 
+def _month_day_toward(m: re.Match[str], ref: Reference) -> Value | None:
+    month, day = MONTHS[m["month"]], int(m["day"])
+    if ref.anchor is None:
+        return _day(None, month, day)
+    back = m["rel"] in ("last", "this past")
+    year = ref.anchor.year
+    try:  # the latest such day before publication, or the first after it
+        ahead = date(year, month, day) > ref.anchor
+    except ValueError:
+        return None
+    year += (-1 if ahead else 0) if back else (0 if ahead else 1)
+    return _day(year, month, day)
+
+
 def _week_of(m: re.Match[str], ref: Reference) -> Value | None:
     """ "The week of March 6": the ISO week holding that day."""
     found = _full_date(m, ref) if m["year"] else _month_day(m, ref)
@@ -154,7 +168,7 @@ def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
 
 
 def _half(m: re.Match[str], ref: Reference) -> Value | None:
-    half = 1 if m["h"] == "first" else 2
+    half = 1 if m["h"] in ("first", "early") else 2
     year = int(m["year"]) if m["year"] else relative_year(m["rel"], ref)
     return "DATE", f"{year:04d}-H{half}" if year else f"XXXX-H{half}"
 
@@ -216,7 +230,9 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
         (rf"q{_Q} {_Y}", _quarter),
         (rf"(?P<rel>this|last|next) year's {_Q}[\s-]quarter", _quarter),
-        (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
+        (rf"(?:the )?(?P<h>first|second|last|latter|final) half of (?:{_Y}|{_RELYEAR})", _half),
+        # "last Oct. 23": the one before publication, "next May 1" the one after.
+        (rf"(?P<rel>last|next|this past|this coming) {_M} {_D}", _month_day_toward),
         (
             rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})"
             rf"(?: of)?(?: {_Y})?",

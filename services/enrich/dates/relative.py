@@ -12,11 +12,13 @@ from services.enrich.dates.calendar import (
     day_value,
     month_value,
     nearest_weekday,
+    nearest_year,
     quarter_of,
     shift_day,
     week_value,
 )
 from services.enrich.dates.lexicon import (
+    MONTHS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
@@ -102,13 +104,18 @@ def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
 
 def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
     # "this morning" is the publication's; "that morning" or "the morning" the day last spoken of.
-    dayword = m["dayword"] or ("today" if m.group(0).startswith("this ") else None)
+    dayword = m["dayword"] or m["dayword2"] or ("today" if m.group(0).startswith("this ") else None)
     return "TIME", f"{_day_of(dayword, m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
 
 
 def _named_day(m: re.Match[str], ref: Reference) -> str:
     """The date part of a clock time, from a day named before or after it."""
     groups = m.groupdict()
+    if groups.get("month"):  # "until 5 p.m. EST Nov. 9"
+        month, day = MONTHS[groups["month"]], int(groups["day"])
+        if ref.anchor is None:
+            return f"XXXX-{month:02d}-{day:02d}"
+        return day_value(date(nearest_year(ref.anchor, month, day, ref.tense), month, day))
     dayword = groups.get("dayword") or groups.get("dayword2")
     return _day_of(dayword, groups.get("weekday") or groups.get("weekday2"), ref)
 
@@ -167,6 +174,8 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
         year, month = add_months(base.year, base.month, 3 * n)
         return f"{year:04d}-Q{quarter_of(month)}"
     if unit == "year":
+        if rel in ("that", "same") and ref.topic_year is not None:
+            return f"{ref.topic_year:04d}"  # "in June 1998 ... later that year": the year named
         return f"{base.year + n:04d}"
     if unit == "decade":
         return f"{(base.year // 10 + n):03d}"
@@ -241,8 +250,10 @@ def _set(m: re.Match[str], ref: Reference) -> Value | None:
 
 _ZONE = r"(?:\s?\(?\s?(?P<zone>utc|gmt|z|[ecmp][sd]t|bst|cet)(?: ?[+-] ?\d{1,2})?\s?\)?)?"
 _DAYPOS = rf"(?:(?:{_DAYWORD}|{_WEEKDAY}),? )?"
-_DAYPOST = rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}))?".replace("<dayword>", "<dayword2>").replace(
-    "<weekday>", "<weekday2>"
+_DAYPOST = (
+    (rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}|(?P<month>{alt(MONTHS)})\.? (?P<day>\d{{1,2}})))?")
+    .replace("<dayword>", "<dayword2>")
+    .replace("<weekday>", "<weekday2>")
 )
 RELATIVE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
@@ -265,8 +276,8 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _this_unit,
         ),
         (
-            rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
-            rf"(?P<part>{alt(PARTS_OF_DAY)})",
+            rf"(?:(?:early|late|earlier|later) |mid-?)?(?:(?:this|that|in the) )?{_DAYPOS}"
+            rf"(?P<part>{alt(PARTS_OF_DAY)})(?: (?P<dayword2>yesterday|today|tomorrow))?",
             _part_of_day,
         ),
         (
