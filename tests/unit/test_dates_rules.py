@@ -182,3 +182,19 @@ def test_times_and_days_joined_the_way_newswire_writes_them(
 def test_that_year_is_the_year_last_named(nlp: Language) -> None:
     text = "She fled to Florida in June 1998 and returned to Cuba later that year."
     assert ("later that year", "1998") in found(nlp, text)
+
+
+def test_the_following_month_counts_from_the_month_last_named(nlp: Language) -> None:
+    text = (
+        "In March, the board hired advisers. The following month, the company put itself "
+        "up for sale."
+    )
+    assert ("The following month", "2016-04") in found(nlp, text)
+
+
+def test_the_same_month_a_year_ago_is_the_named_month_a_year_before(nlp: Language) -> None:
+    text = "Sales fell 35% in January, compared to the same month a year ago."
+    assert found(nlp, text, date(2009, 2, 3)) == [
+        ("January", "2009-01"),
+        ("the same month a year ago", "2008-01"),
+    ]

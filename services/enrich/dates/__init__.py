@@ -24,7 +24,10 @@ _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 CONTEXT = 120
 
 # Spans are chosen before values are resolved; any fixed reference tells readable from not.
-_PROBE = Reference(anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1")
+_PROBE = Reference(
+    anchor=date(2000, 6, 15), focus=None, tense=None, period="2000-Q1", month="2000-03"
+)
+_MONTH = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 _QUARTER = re.compile(r"\d{4}-Q[1-4]")
 # A year that ends on a given day is a stretch of time (a fiscal year), not the calendar year.
 _YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
@@ -78,6 +81,7 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
     focus = published
     topic_year: int | None = None
     period: str | None = None
+    month: str | None = None
     mentions: list[DateMention] = []
     for start, end in find_spans(doc, text, _readable):
         before, after = _clause_around(text, start, end)
@@ -85,7 +89,8 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         tense: Tense | None = "future" if forward else clause_tense(before, after)
         if tense == "future" and not forward and _WEEKDAY.fullmatch(text[start:end]):
             tense = "future" if plainly_future(before, after) else "past"
-        found = normalise(text[start:end], Reference(published, focus, tense, topic_year, period))
+        reference = Reference(published, focus, tense, topic_year, period, month)
+        found = normalise(text[start:end], reference)
         if found is None:
             continue
         kind, value = found
@@ -93,6 +98,8 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
             kind, value = "DURATION", "P1Y"  # "the year ended March 31": a fiscal year's length
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:
             focus = date.fromisoformat(value)
+        if kind == "DATE" and _MONTH.fullmatch(value):
+            month = value[:7]
         if _QUARTER.fullmatch(value) and names_quarter(text[start:end]):
             # Results speak of a finished quarter: "the fourth-quarter outlook" in November
             # does not make "the latest quarter" the one still running.

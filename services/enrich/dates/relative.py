@@ -169,6 +169,10 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     if unit in ("week", "weekend"):
         return week_value(base + timedelta(weeks=n)) + ("-WE" if unit == "weekend" else "")
     if unit == "month":
+        if rel in ("same", "that", "following", "previous") and ref.month is not None:
+            # "In March ... The following month": from the month last named, not publication.
+            year, month = int(ref.month[:4]), int(ref.month[5:7])
+            return month_value(*add_months(year, month, n))
         return month_value(*add_months(base.year, base.month, n))
     if unit == "quarter":
         year, month = add_months(base.year, base.month, 3 * n)
@@ -188,6 +192,13 @@ def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
     rel = "this" if rel == "current" else rel
     value = unit_value(m["unit"], rel, ref)
     return ("DATE", value) if value else None
+
+
+def _same_month_before(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "Sales fell in January, compared to the same month a year ago": last year's January."""
+    if ref.month is None:
+        return None
+    return "DATE", month_value(int(ref.month[:4]) - 1, int(ref.month[5:7]))
 
 
 def _ago(m: re.Match[str], ref: Reference) -> Value | None:
@@ -286,6 +297,11 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _clock,
         ),
         (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
+        (
+            r"(?:the )?same month (?:a year (?:ago|earlier|before)|last year|"
+            r"of the previous year|the previous year)",
+            _same_month_before,
+        ),
         (
             r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
             rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)",
