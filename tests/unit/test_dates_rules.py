@@ -198,3 +198,26 @@ def test_the_same_month_a_year_ago_is_the_named_month_a_year_before(nlp: Languag
         ("January", "2009-01"),
         ("the same month a year ago", "2008-01"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The firm settled its decades-long dispute with the band.", ("decades", "PXY")),
+        (
+            "Some expect that the city will one day be the region's capital.",
+            ("one day", "FUTURE_REF"),
+        ),
+        (
+            "Then, a week or so ago, the general picked the date.",
+            ("a week or so ago", "2016-09-16"),
+        ),
+    ],
+)
+def test_vague_and_approximate_times(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    assert found(nlp, text) == [expected]
+
+
+def test_the_second_day_is_an_ordinal_not_a_second(nlp: Language) -> None:
+    text = "It is the second day of the offensive."
+    assert all(value != "PT1S" for _, value in found(nlp, text))

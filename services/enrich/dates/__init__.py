@@ -33,6 +33,8 @@ _QUARTER = re.compile(r"\d{4}-Q[1-4]")
 _YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
 _A_YEAR = re.compile(r"(?:the|its|a) (?:fiscal )?year", re.IGNORECASE)
 _SOONEST = re.compile(r"\bas (?:soon|early) as $", re.IGNORECASE)
+_SOMEDAY = re.compile(r"one day", re.IGNORECASE)
+_MODAL_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|should)\s+$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
 
 
@@ -94,6 +96,8 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
         if found is None:
             continue
         kind, value = found
+        if _SOMEDAY.fullmatch(text[start:end]) and _MODAL_BEFORE.search(before):
+            kind, value = "DATE", "FUTURE_REF"  # "Islam will one day be": some day ahead
         if _YEAR_ENDED.match(after) and _A_YEAR.fullmatch(text[start:end]):
             kind, value = "DURATION", "P1Y"  # "the year ended March 31": a fiscal year's length
         if kind == "DATE" and len(value) == 10 and value[:4].isdigit() and "X" not in value:

@@ -225,8 +225,8 @@ def duration_value(count: float | None, unit: str) -> str:
     """A TIMEX3 duration ("P3M", "PT2H", "PXY") for a count of units."""
     letter, clock, times = UNITS[unit]
     if count is None:
+        # "For decades" is some years: TimeBank and MEANTIME both write PXY, not TIMEX3's PXDE.
         amount = "X"
-        letter, times = ("DE", 1) if unit == "decade" else (letter, 1)
     else:
         total = count * times
         amount = str(int(total)) if total == int(total) else f"{total:g}"
@@ -236,8 +236,9 @@ def duration_value(count: float | None, unit: str) -> str:
 def _duration(m: re.Match[str], ref: Reference) -> Value | None:
     raw = m.groupdict().get("count")
     count = parse_count(raw) if raw else None
-    if raw in ("a", "an") and m["unit"] == "second":
-        return None  # "a second attempt" is an ordinal
+    bare = raw is None and not m.group(0).endswith("s")
+    if m["unit"] == "second" and (raw in ("a", "an") or bare):
+        return None  # "a second attempt", "the second day": an ordinal
     if m.group(0) == "the night":
         return None  # "the night the plane went down": a time named by an event, no stretch
     if raw is None and not m.group(0).endswith("s"):
@@ -304,7 +305,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         ),
         (
             r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
-            rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)",
+            rf"{_COUNT}[\s-]{_UNIT}(?: or so)? (?P<dir>ago|earlier|later|before|after|from now)",
             _ago,
         ),
         (
