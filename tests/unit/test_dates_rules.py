@@ -221,3 +221,13 @@ def test_vague_and_approximate_times(nlp: Language, text: str, expected: tuple[s
 def test_the_second_day_is_an_ordinal_not_a_second(nlp: Language) -> None:
     text = "It is the second day of the offensive."
     assert all(value != "PT1S" for _, value in found(nlp, text))
+
+
+def test_until_a_day_already_reached_is_past(nlp: Language) -> None:
+    text = "Until Thursday, the police had not called him a suspect."
+    assert found(nlp, text) == [("Thursday", "2016-09-22")]
+
+
+def test_ahead_of_the_weekend_is_the_coming_weekend(nlp: Language) -> None:
+    text = "Traders had chosen to square positions ahead of the weekend."
+    assert found(nlp, text, date(2016, 9, 20)) == [("the weekend", "2016-W38-WE")]

@@ -33,6 +33,8 @@ _QUARTER = re.compile(r"\d{4}-Q[1-4]")
 _YEAR_ENDED = re.compile(r"\s+(?:ended|ending|that ended|which ended)\b")
 _A_YEAR = re.compile(r"(?:the|its|a) (?:fiscal )?year", re.IGNORECASE)
 _SOONEST = re.compile(r"\bas (?:soon|early) as $", re.IGNORECASE)
+# "Until Thursday, they had not called him a suspect": a limit already reached.
+_HAD_DONE = re.compile(r"^,?(?: [\w'-]+){0,3} had\b", re.IGNORECASE)
 _SOMEDAY = re.compile(r"one day", re.IGNORECASE)
 _MODAL_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|should)\s+$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
@@ -87,8 +89,11 @@ def extract_dates(doc: Doc, published: date | None, text: str | None = None) -> 
     mentions: list[DateMention] = []
     for start, end in find_spans(doc, text, _readable):
         before, after = _clause_around(text, start, end)
-        forward = _word_before(before) in DEADLINE_WORDS or _SOONEST.search(before) is not None
+        deadline = _word_before(before) in DEADLINE_WORDS
+        reached = deadline and _HAD_DONE.match(after) is not None
+        forward = (deadline and not reached) or _SOONEST.search(before) is not None
         tense: Tense | None = "future" if forward else clause_tense(before, after)
+        tense = "past" if reached else tense
         if tense == "future" and not forward and _WEEKDAY.fullmatch(text[start:end]):
             tense = "future" if plainly_future(before, after) else "past"
         reference = Reference(published, focus, tense, topic_year, period, month)

@@ -16,7 +16,7 @@ _FUTURE = (
     r"put|set|cut|met|kept|left|brought|bought|won|lost|found|told|shown|known|begun|run)|"
     r"(?:is|are|was|were|has been|have been|had been) (?:scheduled|planned|set|expected|due)|"
     r"will|'ll|wo n't|won't|shall|should|is to|are to|was to|to be|going to|set to|"
-    r"scheduled|schedule|"
+    r"scheduled|schedule|ahead of|"
     r"plans? to|planned|expected|expects?|due|next|until|till|upcoming|coming|later|would|"
     r"intends? to|aims? to|hopes? to|to begin|to start|to meet|to remain|to visit|to hold|"
     r"to take|to open|to launch|to release|to go"
