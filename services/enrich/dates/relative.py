@@ -1,4 +1,4 @@
-"""TIMEX3 values of relative expressions, clock times, durations and sets."""
+"""TIMEX3 values of relative expressions and clock times; the rules for durations and sets."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ from services.enrich.dates.calendar import (
     shift_day,
     week_value,
 )
+from services.enrich.dates.durations import (
+    APPROX,
+    COUNT,
+    UNIT,
+    read_ahead,
+    read_duration,
+    read_set,
+)
 from services.enrich.dates.lexicon import (
     MONTHS,
     PARTS_OF_DAY,
@@ -28,20 +36,6 @@ from services.enrich.dates.lexicon import (
 )
 from services.enrich.dates.lexicon import alternation as alt
 
-_UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
-_COUNT = (
-    r"(?P<count>(?:\d+(?:\.\d+)?|a few|a couple of|couple of|a (?:hundred|thousand|dozen)|a|an|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|"
-    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few|many|some|single|half|couple|"
-    r"dozen)"
-    # Compounds only as written: "twenty-five", "two and a half", "2 1/2" (not "a five-year").
-    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half| 1/2)?)"
-)
-_APPROX = (
-    r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
-    r"roughly|approximately|some|only|the past|the last|the next|the previous|the first|"
-    r"the coming|the following|another|an additional|a further) )?"
-)
 _DAYWORD = r"(?P<dayword>today|yesterday|tomorrow|tonight)"
 _WEEKDAY = rf"(?P<weekday>{alt(WEEKDAYS)})"
 
@@ -221,45 +215,6 @@ def _ago(m: re.Match[str], ref: Reference) -> Value | None:
     return "DATE", day_value(shift_day(base, days=n * (7 if letter == "W" else 1)))
 
 
-def duration_value(count: float | None, unit: str) -> str:
-    """A TIMEX3 duration ("P3M", "PT2H", "PXY") for a count of units."""
-    letter, clock, times = UNITS[unit]
-    if count is None:
-        # "For decades" is some years: TimeBank and MEANTIME both write PXY, not TIMEX3's PXDE.
-        amount = "X"
-    else:
-        total = count * times
-        amount = str(int(total)) if total == int(total) else f"{total:g}"
-    return f"P{'T' if clock else ''}{amount}{letter}"
-
-
-def _duration(m: re.Match[str], ref: Reference) -> Value | None:
-    raw = m.groupdict().get("count")
-    count = parse_count(raw) if raw else None
-    bare = raw is None and not m.group(0).endswith("s")
-    if m["unit"] == "second" and (raw in ("a", "an") or bare):
-        return None  # "a second attempt", "the second day": an ordinal
-    if m.group(0) == "the night":
-        return None  # "the night the plane went down": a time named by an event, no stretch
-    if raw is None and not m.group(0).endswith("s"):
-        count = 1  # "the past decade", "a day"
-    return "DURATION", duration_value(count, m["unit"])
-
-
-def _ahead(m: re.Match[str], ref: Reference) -> Value | None:
-    return "DATE", "FUTURE_REF"  # "in coming months": some time ahead, not a stretch of months
-
-
-def _set(m: re.Match[str], ref: Reference) -> Value | None:
-    if m["word"]:
-        return "SET", SET_WORDS[m["word"]]
-    if m["weekday"]:
-        return "SET", f"XXXX-WXX-{WEEKDAYS[m['weekday']]}"
-    if m["unit"] == "second":
-        return None  # "a second attempt" is an ordinal
-    return "SET", duration_value(float(m["n"] or 1), m["unit"])
-
-
 _ZONE = r"(?:\s?\(?\s?(?P<zone>utc|gmt|z|[ecmp][sd]t|bst|cet)(?: ?[+-] ?\d{1,2})?\s?\)?)?"
 _DAYPOS = rf"(?:(?:{_DAYWORD}|{_WEEKDAY}),? )?"
 _DAYPOST = (
@@ -305,7 +260,7 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         ),
         (
             r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
-            rf"{_COUNT}[\s-]{_UNIT}(?: or so)? (?P<dir>ago|earlier|later|before|after|from now)",
+            rf"{COUNT}[\s-]{UNIT}(?: or so)? (?P<dir>ago|earlier|later|before|after|from now)",
             _ago,
         ),
         (
@@ -316,17 +271,17 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,
         ),
-        (r"(?:future|coming|upcoming) (?:days|weeks|months|quarters|years)", _ahead),
+        (r"(?:future|coming|upcoming) (?:days|weeks|months|quarters|years)", read_ahead),
         (
             rf"(?:(?P<word>{alt(SET_WORDS)})|(?:every|each) {_WEEKDAY}|"
-            rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{_UNIT})",
-            _set,
+            rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{UNIT})",
+            read_set,
         ),
         (
-            rf"(?:the )?{_APPROX}(?:{_COUNT}[\s-])?(?:straight |consecutive |trading |"
-            rf"full |whole |long |more |calendar )?{_UNIT}(?:[\s-](?:long|old|history|period))?",
-            _duration,
+            rf"(?:the )?{APPROX}(?:{COUNT}[\s-])?(?:straight |consecutive |trading |"
+            rf"full |whole |long |more |calendar )?{UNIT}(?:[\s-](?:long|old|history|period))?",
+            read_duration,
         ),
-        (rf"(?:over )?(?:the |recent |several |many |few )+{_UNIT}", _duration),
+        (rf"(?:over )?(?:the |recent |several |many |few )+{UNIT}", read_duration),
     )
 )
