@@ -13,6 +13,7 @@ from services.enrich.dates.calendar import (
     nth_weekday,
     period_year,
     quarter_year,
+    week_value,
 )
 from services.enrich.dates.lexicon import (
     HOLIDAYS,
@@ -68,6 +69,28 @@ def _month_day(m: re.Match[str], ref: Reference) -> Value | None:
     return _day(year, month, day)
 
 
+def _month_day_toward(m: re.Match[str], ref: Reference) -> Value | None:
+    month, day = MONTHS[m["month"]], int(m["day"])
+    if ref.anchor is None:
+        return _day(None, month, day)
+    back = m["rel"] in ("last", "this past")
+    year = ref.anchor.year
+    try:  # the latest such day before publication, or the first after it
+        ahead = date(year, month, day) > ref.anchor
+    except ValueError:
+        return None
+    year += (-1 if ahead else 0) if back else (0 if ahead else 1)
+    return _day(year, month, day)
+
+
+def _week_of(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The week of March 6": the ISO week holding that day."""
+    found = _full_date(m, ref) if m["year"] else _month_day(m, ref)
+    if found is None or "X" in found[1]:
+        return None if found is None else ("DATE", "XXXX-WXX")
+    return "DATE", week_value(date.fromisoformat(found[1]))
+
+
 def relative_year(rel: str | None, ref: Reference) -> int | None:
     """The year meant by "this/last/next year" (None when there is no anchor)."""
     base = ref.focus if rel in ("the same", "that") else ref.anchor
@@ -109,10 +132,21 @@ def _short_year(m: re.Match[str], ref: Reference) -> Value | None:
 def _decade(m: re.Match[str], ref: Reference) -> Value | None:
     if m["century"]:
         return "DATE", m["century"] + m["tens"]
-    # "the 70s": the most recent such decade before the article's.
+    # "the 70s": the most recent such decade up to the article's ("the '80s" in 1989 is its own).
     tens = int(m["tens"])
-    recent = (ref.anchor or date.today()).year // 10 % 10
-    return "DATE", f"{19 if tens > recent else 20}{tens}"
+    year = (ref.anchor or date.today()).year
+    return "DATE", f"{year // 100 - (tens > year // 10 % 10)}{tens}"
+
+
+_DECADE_WORDS = ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties",
+                 "nineties")  # fmt: skip
+
+
+def _spelled_decade(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "The nineties": the most recent such decade, as for "the 90s"."""
+    tens = _DECADE_WORDS.index(m["word"]) + 2
+    year = (ref.anchor or date.today()).year
+    return "DATE", f"{year // 100 - (tens > year // 10 % 10)}{tens}"
 
 
 def _century(m: re.Match[str], ref: Reference) -> Value | None:
@@ -134,7 +168,7 @@ def _quarter(m: re.Match[str], ref: Reference) -> Value | None:
 
 
 def _half(m: re.Match[str], ref: Reference) -> Value | None:
-    half = 1 if m["h"] == "first" else 2
+    half = 1 if m["h"] in ("first", "early") else 2
     year = int(m["year"]) if m["year"] else relative_year(m["rel"], ref)
     return "DATE", f"{year:04d}-H{half}" if year else f"XXXX-H{half}"
 
@@ -183,6 +217,7 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
             _numeric_date,
         ),
         (r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})", _iso_date),
+        (rf"the week of {_M} {_D}(?:,? {_Y})?", _week_of),
         (rf"{_WD}{_M} {_D}", _month_day),
         (rf"{_WD}(?:the )?{_D}(?: of)? {_M}", _month_day),
         (rf"{_EDGE}{_M},? (?:of )?(?:{_Y}|{_RELYEAR})", _month_year),
@@ -190,11 +225,14 @@ ABSOLUTE_RULES: tuple[Rule, ...] = tuple(
         (rf"{_EDGE}(?:the )?(?:year )?{_Y}", _year),
         (r"(?:the )?'(?P<yy>\d{2})", _short_year),
         (r"(?:the )?(?:early |late |mid-?)?(?:(?P<century>1\d|20)|')?(?P<tens>\d)0'?s", _decade),
+        (rf"the (?:early |late |mid-?)?(?P<word>{alt(_DECADE_WORDS)})", _spelled_decade),
         (r"(?:the )?(?:early |late |mid-?)?(?P<n>\d{1,2})(?:st|nd|rd|th) century", _century),
         (rf"{_EDGE}(?:the )?{_Q}[\s-]quarter(?: of (?:{_Y}|{_RELYEAR}))?", _quarter),
         (rf"q{_Q} {_Y}", _quarter),
         (rf"(?P<rel>this|last|next) year's {_Q}[\s-]quarter", _quarter),
-        (rf"(?:the )?(?P<h>first|second) half of (?:{_Y}|{_RELYEAR})", _half),
+        (rf"(?:the )?(?P<h>first|second|last|latter|final) half of (?:{_Y}|{_RELYEAR})", _half),
+        # "last Oct. 23": the one before publication, "next May 1" the one after.
+        (rf"(?P<rel>last|next|this past|this coming) {_M} {_D}", _month_day_toward),
         (
             rf"{_EDGE}(?:(?P<rel>this|last|next|the) )?(?P<season>{alt(SEASONS)})"
             rf"(?: of)?(?: {_Y})?",

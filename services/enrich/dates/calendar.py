@@ -20,6 +20,8 @@ class Reference:
     topic_year: int | None = None
     # The last quarter the text named ("1989-Q3"): "the quarter", "a year earlier" refer to it.
     period: str | None = None
+    # The month the text last named ("2009-01"): "the following month", "the same month".
+    month: str | None = None
 
 
 def day_value(day: date) -> str:

@@ -23,7 +23,7 @@ NUMBER_WORDS: dict[str, float] = {
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5,
-    "couple": 2, "dozen": 12,
+    "couple": 2, "dozen": 12, "thousand": 1000,
 }  # fmt: skip
 # Counts a reader cannot pin down become TIMEX3's X.
 VAGUE_COUNTS = frozenset({"several", "few", "a few", "many", "some", "multiple", "numerous"})
@@ -138,9 +138,14 @@ def spell_years_in_digits(text: str) -> str:
     return _SPELLED_YEAR.sub(_year_number, text)
 
 
+_A_BEFORE_NOUN = re.compile(r"^an? (?=couple|dozen|hundred|thousand)")
+
+
 def parse_count(words: str) -> float | None:
     """Read a count written in digits or words ("18", "two and a half", "twenty-five")."""
     words = words.strip().replace(",", "").replace("a half", "half").replace(" 1/2", ".5")
+    # "a couple of", "a dozen", "a hundred": the article counts the noun, not one more.
+    words = _A_BEFORE_NOUN.sub("", words).removesuffix(" of")
     if words in VAGUE_COUNTS:
         return None
     try:
@@ -154,5 +159,5 @@ def parse_count(words: str) -> float | None:
         if part not in NUMBER_WORDS:
             return None
         value = NUMBER_WORDS[part]
-        total = total * value if value == 100 else total + value
+        total = (total or 1) * value if value in (100, 1000) else total + value
     return total or None

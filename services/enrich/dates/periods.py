@@ -56,7 +56,9 @@ def _named_quarter(m: re.Match[str]) -> int | None:
 
 
 def _this_quarter(m: re.Match[str], ref: Reference) -> Value | None:
-    if m["which"] in ("this", "current") and ref.period is None:
+    # "The current quarter" is the publication's whatever quarter the text last reported on.
+    current = m["which"] in ("current", "the current")
+    if current or (m["which"] == "this" and ref.period is None):
         if ref.anchor is None:
             return None
         return _value(ref.anchor.year, quarter_of(ref.anchor.month))

@@ -1,4 +1,4 @@
-"""TIMEX3 values of relative expressions, clock times, durations and sets."""
+"""TIMEX3 values of relative expressions and clock times; the rules for durations and sets."""
 
 from __future__ import annotations
 
@@ -12,11 +12,21 @@ from services.enrich.dates.calendar import (
     day_value,
     month_value,
     nearest_weekday,
+    nearest_year,
     quarter_of,
     shift_day,
     week_value,
 )
+from services.enrich.dates.durations import (
+    APPROX,
+    COUNT,
+    UNIT,
+    read_ahead,
+    read_duration,
+    read_set,
+)
 from services.enrich.dates.lexicon import (
+    MONTHS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
     SET_WORDS,
@@ -26,19 +36,6 @@ from services.enrich.dates.lexicon import (
 )
 from services.enrich.dates.lexicon import alternation as alt
 
-_UNIT = rf"(?P<unit>{alt(UNITS)})(?:s|es)?"
-_COUNT = (
-    r"(?P<count>\d+(?:\.\d+)?|(?:a few|a couple of|a|an|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|hundred|several|few|many|some|single|half|couple|dozen)"
-    # Compounds only as written: "twenty-five", "two and a half" (not "a five-year").
-    r"(?:-(?:one|two|three|four|five|six|seven|eight|nine)|\sand\s(?:a )?half| 1/2)?)"
-)
-_APPROX = (
-    r"(?:(?:about|around|nearly|almost|over|more than|less than|under|at least|just|up to|"
-    r"roughly|approximately|some|only|the past|the last|the next|the previous|the first|"
-    r"the coming|the following|another|an additional|a further) )?"
-)
 _DAYWORD = r"(?P<dayword>today|yesterday|tomorrow|tonight)"
 _WEEKDAY = rf"(?P<weekday>{alt(WEEKDAYS)})"
 
@@ -101,13 +98,18 @@ def _last_night(m: re.Match[str], ref: Reference) -> Value | None:
 
 def _part_of_day(m: re.Match[str], ref: Reference) -> Value | None:
     # "this morning" is the publication's; "that morning" or "the morning" the day last spoken of.
-    dayword = m["dayword"] or ("today" if m.group(0).startswith("this ") else None)
+    dayword = m["dayword"] or m["dayword2"] or ("today" if m.group(0).startswith("this ") else None)
     return "TIME", f"{_day_of(dayword, m['weekday'], ref)}T{PARTS_OF_DAY[m['part']]}"
 
 
 def _named_day(m: re.Match[str], ref: Reference) -> str:
     """The date part of a clock time, from a day named before or after it."""
     groups = m.groupdict()
+    if groups.get("month"):  # "until 5 p.m. EST Nov. 9"
+        month, day = MONTHS[groups["month"]], int(groups["day"])
+        if ref.anchor is None:
+            return f"XXXX-{month:02d}-{day:02d}"
+        return day_value(date(nearest_year(ref.anchor, month, day, ref.tense), month, day))
     dayword = groups.get("dayword") or groups.get("dayword2")
     return _day_of(dayword, groups.get("weekday") or groups.get("weekday2"), ref)
 
@@ -161,11 +163,17 @@ def unit_value(unit: str, rel: str, ref: Reference) -> str | None:
     if unit in ("week", "weekend"):
         return week_value(base + timedelta(weeks=n)) + ("-WE" if unit == "weekend" else "")
     if unit == "month":
+        if rel in ("same", "that", "following", "previous") and ref.month is not None:
+            # "In March ... The following month": from the month last named, not publication.
+            year, month = int(ref.month[:4]), int(ref.month[5:7])
+            return month_value(*add_months(year, month, n))
         return month_value(*add_months(base.year, base.month, n))
     if unit == "quarter":
         year, month = add_months(base.year, base.month, 3 * n)
         return f"{year:04d}-Q{quarter_of(month)}"
     if unit == "year":
+        if rel in ("that", "same") and ref.topic_year is not None:
+            return f"{ref.topic_year:04d}"  # "in June 1998 ... later that year": the year named
         return f"{base.year + n:04d}"
     if unit == "decade":
         return f"{(base.year // 10 + n):03d}"
@@ -178,6 +186,13 @@ def _this_unit(m: re.Match[str], ref: Reference) -> Value | None:
     rel = "this" if rel == "current" else rel
     value = unit_value(m["unit"], rel, ref)
     return ("DATE", value) if value else None
+
+
+def _same_month_before(m: re.Match[str], ref: Reference) -> Value | None:
+    """ "Sales fell in January, compared to the same month a year ago": last year's January."""
+    if ref.month is None:
+        return None
+    return "DATE", month_value(int(ref.month[:4]) - 1, int(ref.month[5:7]))
 
 
 def _ago(m: re.Match[str], ref: Reference) -> Value | None:
@@ -200,42 +215,12 @@ def _ago(m: re.Match[str], ref: Reference) -> Value | None:
     return "DATE", day_value(shift_day(base, days=n * (7 if letter == "W" else 1)))
 
 
-def duration_value(count: float | None, unit: str) -> str:
-    """A TIMEX3 duration ("P3M", "PT2H", "PXY") for a count of units."""
-    letter, clock, times = UNITS[unit]
-    if count is None:
-        amount = "X"
-        letter, times = ("DE", 1) if unit == "decade" else (letter, 1)
-    else:
-        total = count * times
-        amount = str(int(total)) if total == int(total) else f"{total:g}"
-    return f"P{'T' if clock else ''}{amount}{letter}"
-
-
-def _duration(m: re.Match[str], ref: Reference) -> Value | None:
-    raw = m.groupdict().get("count")
-    count = parse_count(raw) if raw else None
-    if raw in ("a", "an") and m["unit"] == "second":
-        return None  # "a second attempt" is an ordinal
-    if raw is None and not m.group(0).endswith("s"):
-        count = 1  # "the past decade", "a day"
-    return "DURATION", duration_value(count, m["unit"])
-
-
-def _set(m: re.Match[str], ref: Reference) -> Value | None:
-    if m["word"]:
-        return "SET", SET_WORDS[m["word"]]
-    if m["weekday"]:
-        return "SET", f"XXXX-WXX-{WEEKDAYS[m['weekday']]}"
-    if m["unit"] == "second":
-        return None  # "a second attempt" is an ordinal
-    return "SET", duration_value(float(m["n"] or 1), m["unit"])
-
-
 _ZONE = r"(?:\s?\(?\s?(?P<zone>utc|gmt|z|[ecmp][sd]t|bst|cet)(?: ?[+-] ?\d{1,2})?\s?\)?)?"
 _DAYPOS = rf"(?:(?:{_DAYWORD}|{_WEEKDAY}),? )?"
-_DAYPOST = rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}))?".replace("<dayword>", "<dayword2>").replace(
-    "<weekday>", "<weekday2>"
+_DAYPOST = (
+    (rf"(?:,? (?:on )?(?:{_DAYWORD}|{_WEEKDAY}|(?P<month>{alt(MONTHS)})\.? (?P<day>\d{{1,2}})))?")
+    .replace("<dayword>", "<dayword2>")
+    .replace("<weekday>", "<weekday2>")
 )
 RELATIVE_RULES: tuple[Rule, ...] = tuple(
     (re.compile(pattern), handler)
@@ -258,8 +243,8 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             _this_unit,
         ),
         (
-            rf"(?:(?:early|late|earlier|later) )?(?:(?:this|that|in the) )?{_DAYPOS}"
-            rf"(?P<part>{alt(PARTS_OF_DAY)})",
+            rf"(?:(?:early|late|earlier|later) |mid-?)?(?:(?:this|that|in the) )?{_DAYPOS}"
+            rf"(?P<part>{alt(PARTS_OF_DAY)})(?: (?P<dayword2>yesterday|today|tomorrow))?",
             _part_of_day,
         ),
         (
@@ -269,8 +254,13 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
         ),
         (rf"{_DAYPOS}(?P<named>noon|midday|midnight){_DAYPOST}", _named_time),
         (
+            r"(?:the )?same month (?:a year (?:ago|earlier|before)|last year|"
+            r"of the previous year|the previous year)",
+            _same_month_before,
+        ),
+        (
             r"(?:(?:about|around|nearly|almost|over|more than|some|roughly|just|only) )?"
-            rf"{_COUNT}[\s-]{_UNIT} (?P<dir>ago|earlier|later|before|after|from now)",
+            rf"{COUNT}[\s-]{UNIT}(?: or so)? (?P<dir>ago|earlier|later|before|after|from now)",
             _ago,
         ),
         (
@@ -281,16 +271,17 @@ RELATIVE_RULES: tuple[Rule, ...] = tuple(
             r"(?P<unit>day|week|weekend|month|quarter|year|decade)",
             _this_unit,
         ),
+        (r"(?:future|coming|upcoming) (?:days|weeks|months|quarters|years)", read_ahead),
         (
             rf"(?:(?P<word>{alt(SET_WORDS)})|(?:every|each) {_WEEKDAY}|"
-            rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{_UNIT})",
-            _set,
+            rf"(?:every|each|per|a|an|once a|twice a) (?:(?P<n>\d+) )?{UNIT})",
+            read_set,
         ),
         (
-            rf"(?:the )?{_APPROX}(?:{_COUNT}[\s-])?(?:straight |consecutive |trading |"
-            rf"full |whole |long |more |calendar )?{_UNIT}(?:[\s-](?:long|old|history|period))?",
-            _duration,
+            rf"(?:the )?{APPROX}(?:{COUNT}[\s-])?(?:straight |consecutive |trading |"
+            rf"full |whole |long |more |calendar )?{UNIT}(?:[\s-](?:long|old|history|period))?",
+            read_duration,
         ),
-        (rf"(?:over )?(?:the |recent |several |many |few )+{_UNIT}", _duration),
+        (rf"(?:over )?(?:the |recent |several |many |few )+{UNIT}", read_duration),
     )
 )

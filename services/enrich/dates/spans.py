@@ -10,9 +10,9 @@ import re2
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.tokens import Doc
 
+from services.enrich.dates.false_alarms import is_false_alarm
 from services.enrich.dates.lexicon import (
     MOVABLE_DAYS,
-    NAMED_DAY_WORDS,
     NUMBER_WORDS,
     PARTS_OF_DAY,
     REFERENCE_WORDS,
@@ -63,6 +63,9 @@ _TRIGGERS = (
     r"|(?:the |recent |several |many )*(?:minutes|hours|days|weeks|months|years|decades)"
     rf"|(?:{alt(PARTS_OF_DAY)})"
     r"|spring|summer|autumn|winter"
+    # spaCy reads "the Aug. 7 bombings" as an event; the date inside is still a date.
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\. \d{1,2}"
+    r"|the (?:(?:early|late|mid)[\s-])?(?:twen|thir|for|fif|six|seven|eigh|nine)ties"
     # Reporting periods the model leaves half-read: "the year-ago quarter", "the 1988 period".
     r"|(?:the )?(?:(?:comparable|corresponding|same|latest|most recent|year-ago|year-earlier|"
     r"prior-year|(?:19|20)\d\d) )+(?:(?:first|second|third|fourth)[\s-])?(?:fiscal )?"
@@ -99,18 +102,9 @@ _MODIFIERS = frozenset(
     {"this", "last", "next", "that", "the", "same", "entire", "whole", "past", "previous",
      "coming", "following", "early", "late", "mid", "earlier", "later", "almost", "nearly",
      "over", "about", "around", "some", "several", "few", "and", "straight", "consecutive",
-     "recent", "every", "each", "per"}
+     "recent", "every", "each", "per", "future", "upcoming", "more"}
 )  # fmt: skip
-_READING_TIME = re.compile(r"^\s*read\b", re.IGNORECASE)
-# "a 6-year-old", "52 years old": ages are no durations.
-_AGE = re.compile(r"[\s-]old\b|-olds?\b", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r" (?!(?:and|or|to|in|on|at|by|for|since|through|until|from)\b)[a-z]")
-_SOON_CONNECTIVE = re.compile(r" as\b| after\b|-", re.IGNORECASE)
-_WEEKDAY_NAME = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
-# A capitalised word or hyphenated compound: "Six-Day" of "the Six-Day War".
-_TITLE_WORDS = re.compile(r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
-_BARE_YEAR = re.compile(r"^\d{4}$")
-_CAPITALISED = re.compile(r"[A-Z][A-Za-z]+")
+_FRACTION = re.compile(r"\d+/\d+")  # "5 1/2" + "hours"
 
 
 def entity_spans(doc: Doc) -> Iterator[Span]:
@@ -206,7 +200,7 @@ def extend_left(text: str, span: Span, readable: Readable) -> Span:
     start, end = span
     head = text[max(0, start - 40) : start]
     last = head.rsplit(None, 1)[-1].lower() if head.strip() and head.endswith(" ") else ""
-    if last not in _MODIFIERS and last not in NUMBER_WORDS:
+    if last not in _MODIFIERS and last not in NUMBER_WORDS and not _FRACTION.fullmatch(last):
         return span  # most spans have no modifier before them; skip the search
     words = [m.start() for m in _WORD_BEFORE.finditer(head)][-LEFT_WORDS:]
     for offset in words:  # earliest first, so the longest readable extension wins
@@ -214,23 +208,6 @@ def extend_left(text: str, span: Span, readable: Readable) -> Span:
         if readable(text[begin:end]):
             return begin, end
     return span
-
-
-def _word_before(text: str, start: int) -> str:
-    """The word right before `start` on the same line, lower-cased."""
-    before = text[max(0, start - 30) : start].split("\n")[-1].split()
-    return before[-1].lower() if before else ""
-
-
-def _names_something(text: str, start: int, end: int) -> bool:
-    """A capitalised expression before another capitalised word, mid-sentence: the name of an
-    event or a work ("the Six-Day War"), not a stretch of time."""
-    if not _TITLE_WORDS.fullmatch(text[start:end]) or _BARE_YEAR.match(text[start:end]):
-        return False
-    before = text[max(0, start - 30) : start].split("\n")[-1].rstrip()
-    after = text[end : end + 30].split("\n")[0].split()
-    mid_sentence = bool(before) and before[-1] not in '.!?:"“'
-    return mid_sentence and bool(after) and bool(_CAPITALISED.match(after[0]))
 
 
 _POINTING = re.compile(r" (?:ago|earlier|from now)\b", re.IGNORECASE)
@@ -243,30 +220,6 @@ def extend_right(text: str, span: Span, readable: Readable) -> Span:
     if after is not None and readable(text[start : after.end()]):
         return start, after.end()
     return span
-
-
-def is_false_alarm(text: str, span: Span) -> bool:
-    """Reading times ("3 min read"), numbers in names ("Russell 2000 Index"), ages ("6-year-old"),
-    named days that are not the weekday they end in ("Cyber Monday") and event names."""
-    start, end = span
-    if _READING_TIME.match(text[end : end + 8]):
-        return True
-    piece = text[start:end]
-    if _AGE.match(text, end) or _AGE.search(piece):
-        return True
-    if _WEEKDAY_NAME.fullmatch(piece) and _word_before(text, start) in NAMED_DAY_WORDS:
-        return True
-    if piece.lower() == "quarterly" and _NOUN_AFTER.match(text, end):
-        return True  # "its quarterly dividend": a kind of report, not a recurrence
-    if piece.lower() == "soon" and _SOON_CONNECTIVE.match(text, end):
-        return True  # "as soon as", "soon after", "soon-to-open": a connective, not a time
-    if _BARE_YEAR.match(piece):
-        # Only within one line: "WWDC 2005\nJune 6" is a title over a dateline, not a name.
-        before = text[max(0, start - 30) : start].split("\n")[-1].split()
-        after = text[end : end + 30].split("\n")[0].split()
-        named = bool(before and after and _CAPITALISED.fullmatch(before[-1]))
-        return named and bool(_CAPITALISED.fullmatch(after[0]))
-    return _names_something(text, start, end) and not _WEEKDAY_NAME.fullmatch(piece)
 
 
 def merge_neighbours(text: str, spans: list[Span], readable: Readable) -> list[Span]:

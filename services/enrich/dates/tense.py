@@ -12,10 +12,11 @@ from services.enrich.dates.calendar import Tense
 _FUTURE = (
     # A modal or "to be" takes the participle after it, so "will be finalized" is not past.
     r"(?:will|'ll|wo n't|won't|shall|should|may|might|could|would|to)(?: not)?"
-    r"(?: be| have been)? (?:[a-z]+ed|held|made|done|given|taken|built|sold|seen)|"
+    r"(?: be| have been)? (?:[a-z]+ed|held|made|done|given|taken|built|sold|seen|paid|sent|"
+    r"put|set|cut|met|kept|left|brought|bought|won|lost|found|told|shown|known|begun|run)|"
     r"(?:is|are|was|were|has been|have been|had been) (?:scheduled|planned|set|expected|due)|"
     r"will|'ll|wo n't|won't|shall|should|is to|are to|was to|to be|going to|set to|"
-    r"scheduled|schedule|"
+    r"scheduled|schedule|ahead of|"
     r"plans? to|planned|expected|expects?|due|next|until|till|upcoming|coming|later|would|"
     r"intends? to|aims? to|hopes? to|to begin|to start|to meet|to remain|to visit|to hold|"
     r"to take|to open|to launch|to release|to go"
@@ -67,7 +68,9 @@ def _find_cues(text: str) -> Iterator[re.Match[str]]:
 # speaks of the future; "would", "could" or "expected" in reported speech are not enough.
 _PLAIN_FUTURE = re.compile(
     r"\b(?:will|'ll|shall|going to|is to|are to|scheduled|set to|next|upcoming|due to|"
-    r"plans? to|until|till|this coming|as early as|as soon as)\b"
+    r"plans? to|planned to|planning to|planned an?|until|till|this coming|as early as|"
+    # "would be traveling Thursday": the future of reported speech, still ahead of the report.
+    r"as soon as|would be [a-z]+ing)\b"
 )
 
 
