@@ -43,9 +43,8 @@ import httpx
 import psycopg
 
 from bench.devset import announce_dev_set, dev_set
-from bench.query import GOLD_LABELS, TIMEX_TYPES, api_server, percentiles
+from bench.query import TIMEX_TYPES, add_gold_entities, api_server, percentiles
 from services.api.filters import day_start, entity_filter, moment_after
-from shared.entity_names import entity_id, tidy_name
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 from shared.store.articles import insert_params
@@ -107,18 +106,7 @@ def joined(first: int) -> tuple[str, str, list[Entity], list[DateMention], list[
     summary: dict[str, EntitySummary] = {}
     shift = 0
     for part in parts:
-        for gold in part["entities"]:
-            label = GOLD_LABELS.get(gold["label"], gold["label"])
-            start, end = gold["start"] + shift, gold["end"] + shift
-            entities.append(Entity(text=gold["text"], label=label, start=start, end=end))
-            name = tidy_name(gold["text"])
-            key = entity_id(label, name)
-            if key.endswith(":"):
-                continue
-            known = summary.get(key)
-            count = known.mentions + 1 if known else 1
-            summary[key] = EntitySummary(entity_id=key, name=name, label=label, mentions=count,
-                                         salience=min(1.0, count / 10))  # fmt: skip
+        add_gold_entities(part["entities"], shift, entities, summary)
         for d in part["dates"]:
             if d["type"] in TIMEX_TYPES:
                 fields = {k: d[k] for k in ("text", "type", "value")}

@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -92,6 +93,28 @@ def dev_articles() -> list[dict[str, object]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def add_gold_entities(
+    golds: list[dict[str, Any]],
+    shift: int,
+    entities: list[Entity],
+    summary: dict[str, EntitySummary],
+) -> None:
+    """Gold entity mentions (offsets moved by `shift`) added to `entities`, and counted into
+    `summary` by entity id, as enrichment would have summarised them."""
+    for gold in golds:
+        label = GOLD_LABELS.get(gold["label"], gold["label"])
+        start, end = gold["start"] + shift, gold["end"] + shift
+        entities.append(Entity(text=gold["text"], label=label, start=start, end=end))
+        name = tidy_name(gold["text"])
+        key = entity_id(label, name)
+        if key.endswith(":"):
+            continue
+        known = summary.get(key)
+        count = known.mentions + 1 if known else 1
+        summary[key] = EntitySummary(entity_id=key, name=name, label=label, mentions=count,
+                                     salience=min(1.0, count / 10))  # fmt: skip
+
+
 def synthetic(n: int, dev: list[dict[str, object]]) -> tuple[ArticleIn, Enrichment]:
     """Article number `n`: a dev article re-dated and re-sourced, with a few tail people."""
     rng = random.Random(n)
@@ -102,20 +125,9 @@ def synthetic(n: int, dev: list[dict[str, object]]) -> tuple[ArticleIn, Enrichme
     except ValueError:  # a few dev articles have no (ISO) date
         published = datetime(2010, 1, 1, tzinfo=UTC)
     published -= timedelta(days=rng.randrange(0, 3 * 365), seconds=rng.randrange(86_400))
-    entities, summary = [], {}
-    for gold in base["entities"]:  # type: ignore[attr-defined]
-        label = GOLD_LABELS.get(gold["label"], gold["label"])
-        entities.append(
-            Entity(text=gold["text"], label=label, start=gold["start"], end=gold["end"])
-        )
-        name = tidy_name(gold["text"])
-        key = entity_id(label, name)
-        if key.endswith(":"):
-            continue
-        known = summary.get(key)
-        mentions = known.mentions + 1 if known else 1
-        summary[key] = EntitySummary(entity_id=key, name=name, label=label, mentions=mentions,
-                                     salience=mentions / 10)  # fmt: skip
+    entities: list[Entity] = []
+    summary: dict[str, EntitySummary] = {}
+    add_gold_entities(base["entities"], 0, entities, summary)  # type: ignore[arg-type]
     for _ in range(3):  # a long tail: Zipf-like popularity over TAIL_PEOPLE people
         person = min(int(rng.paretovariate(1.1)), TAIL_PEOPLE)
         key = f"person:tail-person-{person}"
