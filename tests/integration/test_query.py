@@ -218,3 +218,29 @@ def test_batch_over_a_thousand_is_refused(corpus: Corpus) -> None:
     answer = corpus.client.post("/articles/batch", json={"articles": articles})
     assert answer.status_code == 422 and answer.headers["content-type"] == PROBLEM
     assert corpus.titles("q=overflow&limit=5") == []
+
+
+@pytest.mark.parametrize("walk_size", [2, 5, 2000])
+def test_words_find_old_and_new_matches_whatever_the_walk(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, walk_size: int
+) -> None:
+    """Word queries check the newest articles first and read older matches from the index:
+    with a walk shorter than the archive, matches on both sides of it are listed once, newest
+    first, page after page, and filters still apply to both."""
+    monkeypatch.setattr("shared.store.search.WORDS_WALK", walk_size)
+    expected = []
+    for n in range(12):  # every third story has the words; the rest have one word or none
+        words = "harbour strike" if n % 3 == 0 else ("harbour" if n % 3 == 1 else "weather")
+        story = Story(f"Story {n}", f"The {words} was news {n}.", f"2017-02-{n + 1:02d}",
+                      source="Port" if n % 2 == 0 else "Wire")  # fmt: skip
+        article_id = store_story(corpus.store, story)
+        if n % 3 == 0:
+            expected.insert(0, article_id)
+    for limit in (1, 2, 3, 10):
+        seen, _ = walk(corpus.client, "q=harbour+strike", limit)
+        assert seen == expected
+    port_only = [i for i in expected if i in walk(corpus.client, "source=port", 100)[0]]
+    assert walk(corpus.client, "q=harbour+strike&source=port", 2)[0] == port_only
+    window = "q=harbour+strike&published_from=2017-02-02&published_to=2017-02-09"
+    assert [corpus.client.get(f"/articles/{i}").json()["title"]
+            for i in walk(corpus.client, window, 2)[0]] == ["Story 6", "Story 3"]  # fmt: skip
