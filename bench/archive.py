@@ -210,15 +210,17 @@ def copy_range(database_url: str, start: int, stop: int) -> float:
     return writing
 
 
-def load(database_url: str, start: int, stop: int, loader: str) -> tuple[float, float]:
+def load(
+    database_url: str, start: int, stop: int, loader: str, loaders: int = LOADERS
+) -> tuple[float, float]:
     """Load in parallel processes: the seconds it took, and of those the seconds each loader
     spent writing on average (NaN for the store's path, where building and writing mix)."""
     began = time.perf_counter()
-    bounds = [start + (stop - start) * k // LOADERS for k in range(LOADERS + 1)]
+    bounds = [start + (stop - start) * k // loaders for k in range(loaders + 1)]
     work = copy_range if loader == "copy" else load_range
-    with ProcessPoolExecutor(LOADERS) as pool:
-        writing = list(pool.map(work, [database_url] * LOADERS, bounds[:-1], bounds[1:]))
-    return time.perf_counter() - began, sum(writing) / LOADERS
+    with ProcessPoolExecutor(loaders) as pool:
+        writing = list(pool.map(work, [database_url] * loaders, bounds[:-1], bounds[1:]))
+    return time.perf_counter() - began, sum(writing) / loaders
 
 
 def disk(database_url: str) -> dict[str, float]:
@@ -390,6 +392,7 @@ def main() -> None:
         default="copy",
         help="COPY in the store's row shapes, or the store's own write path",
     )
+    parser.add_argument("--loaders", type=int, default=LOADERS, help="loader processes")
     parser.add_argument("--reindex", action="store_true", help="also measure disk re-indexed")
     parser.add_argument("--no-queries", action="store_true", help="load and measure disk only")
     args = parser.parse_args()
@@ -402,7 +405,7 @@ def main() -> None:
     ):
         loaded = 0
         for size in sizes:
-            seconds, writing = load(pg.url, loaded, size, args.loader)
+            seconds, writing = load(pg.url, loaded, size, args.loader, args.loaders)
             print(
                 f"== {size} articles: loaded {size - loaded} in {seconds:.1f}s "
                 f"({(size - loaded) / seconds:.0f} articles/s; writing alone "

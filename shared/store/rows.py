@@ -95,6 +95,8 @@ def feed_from_row(row: dict[str, Any]) -> Feed:
 
 
 _REFS = TypeAdapter(list[EntityRef])
+# What an enrichment's stored document keeps (the rest lives in the article's own columns).
+DOCUMENT_FIELDS = {"entities", "dates", "entity_summary"}
 
 
 @dataclass(frozen=True)
@@ -112,14 +114,9 @@ class EnrichmentRows:
 
 def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
     """The rows and columns an enrichment is stored as."""
-    document = json.dumps(
-        {
-            "entities": [e.model_dump() for e in enrichment.entities],
-            "dates": [d.model_dump() for d in enrichment.dates],
-            "entity_summary": [e.model_dump() for e in enrichment.entity_summary],
-        },
-        separators=(",", ":"),
-    )
+    # Serialised by pydantic's core in one call: several times faster than dumping each
+    # mention to a dict and those to JSON.
+    document = enrichment.model_dump_json(include=DOCUMENT_FIELDS)
     labels = {e.label.upper() for e in enrichment.entity_summary} or {
         e.label.upper() for e in enrichment.entities
     }
