@@ -223,6 +223,12 @@ def load(
     return time.perf_counter() - began, sum(writing) / loaders
 
 
+def article_count(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*) FROM articles").fetchone()
+    return int(row[0]) if row else 0
+
+
 def disk(database_url: str) -> dict[str, float]:
     """Bytes per article, table by table (indexes and TOAST included), and the totals."""
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -392,6 +398,11 @@ def main() -> None:
         default="copy",
         help="COPY in the store's row shapes, or the store's own write path",
     )
+    parser.add_argument(
+        "--data-dir",
+        help="keep the database in this folder (kept afterwards): a later run with the same "
+        "folder measures the articles already there instead of loading them again",
+    )
     parser.add_argument("--loaders", type=int, default=LOADERS, help="loader processes")
     parser.add_argument("--reindex", action="store_true", help="also measure disk re-indexed")
     parser.add_argument("--no-queries", action="store_true", help="load and measure disk only")
@@ -399,19 +410,23 @@ def main() -> None:
     announce_dev_set()
     sizes = [int(s) for s in args.sizes.split(",")]
     with (
-        postgres_process() as pg,
+        postgres_process(Path(args.data_dir) if args.data_dir else None) as pg,
         redis_process() as broker,
         tempfile.TemporaryDirectory() as logs,
     ):
-        loaded = 0
+        loaded = article_count(pg.url)
         for size in sizes:
-            seconds, writing = load(pg.url, loaded, size, args.loader, args.loaders)
-            print(
-                f"== {size} articles: loaded {size - loaded} in {seconds:.1f}s "
-                f"({(size - loaded) / seconds:.0f} articles/s; writing alone "
-                f"{(size - loaded) / writing:.0f} articles/s)",
-                flush=True,
-            )
+            if size <= loaded:
+                print(f"== {size} articles: {loaded} are there already", flush=True)
+                size = loaded
+            else:
+                seconds, writing = load(pg.url, loaded, size, args.loader, args.loaders)
+                print(
+                    f"== {size} articles: loaded {size - loaded} in {seconds:.1f}s "
+                    f"({(size - loaded) / seconds:.0f} articles/s; writing alone "
+                    f"{(size - loaded) / writing:.0f} articles/s)",
+                    flush=True,
+                )
             loaded = size
             for name, value in disk(pg.url).items():
                 print(f"  {name:38} {value:10.1f}", flush=True)
