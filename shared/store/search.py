@@ -104,13 +104,17 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     newest = f"FROM articles a WHERE {' AND '.join(bounds) or 'TRUE'} " + (
         "ORDER BY a.order_key DESC, a.id DESC"
     )
-    tables = _filter_tables(query)
+    joins = _filter_joins(query)
+    # The walk reads the tsvector through the subquery, where no index can stand in for it:
+    # the newest articles are tested one by one and the walk stops at a full page. (Left to
+    # itself the planner trusts its estimate of how often two words meet, which assumes they
+    # are independent, and for words that come together it reads every match of the archive
+    # from the GIN index only to keep those among the newest: 0.2 s at 1,000,000 articles.)
+    walk = f"(SELECT a.id, a.order_key, a.source_key, a.search {newest} LIMIT %(walk)s) a"
     return (
-        "WITH walked AS MATERIALIZED (SELECT a.id, a.order_key "
-        f"FROM {tables} JOIN (SELECT a.id, a.order_key {newest} LIMIT %(walk)s) r "
-        f"ON r.id = a.id WHERE {where} "
-        "ORDER BY r.order_key DESC, r.id DESC LIMIT %(limit)s), "
-        f"older AS (SELECT a.id, a.order_key FROM {tables} "
+        f"WITH walked AS MATERIALIZED (SELECT a.id, a.order_key FROM {walk}{joins} "
+        f"WHERE {where} ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s), "
+        f"older AS (SELECT a.id, a.order_key FROM articles a{joins} "
         f"WHERE {where} AND (SELECT count(*) FROM walked) < %(limit)s "
         f"AND (a.order_key + 0, a.id) < (SELECT a.order_key, a.id {newest} "
         "OFFSET %(walk)s - 1 LIMIT 1) "
@@ -122,14 +126,15 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     )
 
 
-def _filter_tables(query: ArticleQuery) -> str:
-    """The tables the filters of `query` read (as aliased in `matching`), and no others."""
-    tables = "articles a"
+def _filter_joins(query: ArticleQuery) -> str:
+    """The joins to `a` of the tables the filters of `query` read besides the article (as
+    aliased in `matching`), and no others."""
+    joins = ""
     if query.status is not None:
-        tables += " JOIN article_status s ON s.article_id = a.id"
+        joins += " JOIN article_status s ON s.article_id = a.id"
     if query.label:
-        tables += " JOIN enrichments e ON e.article_id = a.id"
-    return tables
+        joins += " JOIN enrichments e ON e.article_id = a.id"
+    return joins
 
 
 def _order_bounds(query: ArticleQuery) -> ArticleQuery:
