@@ -95,6 +95,7 @@ def feed_from_row(row: dict[str, Any]) -> Feed:
 
 
 _REFS = TypeAdapter(list[EntityRef])
+DOCUMENT_MEMBERS = {"entities", "dates", "entity_summary"}
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,9 @@ class EnrichmentRows:
 
 def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
     """The rows and columns an enrichment is stored as."""
-    document = json.dumps(
-        {
-            "entities": [e.model_dump() for e in enrichment.entities],
-            "dates": [d.model_dump() for d in enrichment.dates],
-            "entity_summary": [e.model_dump() for e in enrichment.entity_summary],
-        },
-        separators=(",", ":"),
-    )
+    # Written as `Article` serialises these members, so that a read splices it in unparsed
+    # (shared/store/wire.py).
+    document = enrichment.model_dump_json(include=DOCUMENT_MEMBERS)
     labels = {e.label.upper() for e in enrichment.entity_summary} or {
         e.label.upper() for e in enrichment.entities
     }
