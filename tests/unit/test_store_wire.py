@@ -74,17 +74,16 @@ ARTICLE_ROWS = {
     "plain ascii": article_row(enrichment=enrichment_rows(PLAIN).document),
     "publisher's offset": article_row(published_offset=8 * 3600),
     "offset west, half hours": article_row(published_offset=-(3 * 3600 + 1800)),
-    "no date, url or source": article_row(published_at=None, published_offset=None, url=None,
-                                          source=None),  # fmt: skip
+    "no date, url or source": article_row(
+        published_at=None, published_offset=None, url=None, source=None
+    ),
     "queued": article_row(status="queued", enrichment=None, enriched_at=None, attempts=0),
     "empty document": article_row(enrichment="{}"),
     "failed": article_row(status="failed", error="spaCy ran out of memory", enriched_at=None),
     "blank error": article_row(error=""),
     "older writer, escaped": article_row(enrichment=older_writer(ENRICHMENT)),
     "older writer, padded": article_row(enrichment=older_writer(PLAIN)),
-    "older writer, compact": article_row(
-        enrichment=older_writer(PLAIN, separators=(",", ":"))
-    ),
+    "older writer, compact": article_row(enrichment=older_writer(PLAIN, separators=(",", ":"))),
 }
 
 
