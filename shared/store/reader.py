@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from psycopg.rows import DictRow
+
 from shared.errors import ArticleNotFound
 from shared.models import Article, ArticleStatus
 from shared.settings import Settings
@@ -20,6 +22,7 @@ from shared.store.query import (
     TimelineBucket,
 )
 from shared.store.rows import article_from_row, entity_count_from_row, summary_from_row
+from shared.store.wire import article_json, summaries_json
 
 
 class Reader:
@@ -42,18 +45,33 @@ class Reader:
         return await self.database.ping()
 
     async def get_article(self, article_id: str) -> Article:
+        return article_from_row(await self._article_row(article_id))
+
+    async def get_article_json(self, article_id: str) -> bytes:
+        """The article as JSON, exactly as `get_article(...).model_dump_json()` would be."""
+        return article_json(await self._article_row(article_id))
+
+    async def _article_row(self, article_id: str) -> DictRow:
         async with self.database.connection() as conn:
             cur = await conn.execute(articles.SELECT_ONE, (article_id,))
             row = await cur.fetchone()
         if row is None:
             raise ArticleNotFound(article_id)
-        return article_from_row(row)
+        return row
 
     async def get_articles(self, article_ids: list[str]) -> list[Article]:
+        return [article_from_row(row) for row in await self._article_rows(article_ids)]
+
+    async def get_articles_json(self, article_ids: list[str]) -> list[bytes]:
+        """`get_articles`, each article as JSON (see `get_article_json`)."""
+        return [article_json(row) for row in await self._article_rows(article_ids)]
+
+    async def _article_rows(self, article_ids: list[str]) -> list[DictRow]:
+        """In the order given; vanished ones left out."""
         async with self.database.connection() as conn:
             cur = await conn.execute(articles.SELECT_MANY, (article_ids,))
             rows = {row["id"]: row for row in await cur.fetchall()}
-        return [article_from_row(rows[i]) for i in article_ids if i in rows]
+        return [rows[i] for i in article_ids if i in rows]
 
     async def count_by_status(self) -> dict[ArticleStatus, int]:
         counts = {status: 0 for status in ArticleStatus}
@@ -66,13 +84,22 @@ class Reader:
     async def find_articles(
         self, query: ArticleQuery
     ) -> tuple[list[ArticleSummary], Cursor | None]:
+        rows, cursor = await self._find_rows(query)
+        return [summary_from_row(r) for r in rows], cursor
+
+    async def find_articles_json(self, query: ArticleQuery) -> tuple[bytes, Cursor | None]:
+        """`find_articles` with the summaries as a JSON list, exactly as the models would
+        serialise them."""
+        rows, cursor = await self._find_rows(query)
+        return summaries_json(rows), cursor
+
+    async def _find_rows(self, query: ArticleQuery) -> tuple[list[DictRow], Cursor | None]:
         query.check()
         sql, params = search.find_sql(query)
         async with self.database.connection() as conn:
             cur = await conn.execute(sql, params)
             rows = await cur.fetchall()
-        summaries = [summary_from_row(r) for r in rows[: query.limit]]
-        return summaries, search.page_cursor(rows, query.limit)
+        return rows[: query.limit], search.page_cursor(rows, query.limit)
 
     async def resolve_entities(self, entity_ids: list[str], lookup_keys: list[str]) -> list[str]:
         async with self.database.connection() as conn:

@@ -95,8 +95,7 @@ def feed_from_row(row: dict[str, Any]) -> Feed:
 
 
 _REFS = TypeAdapter(list[EntityRef])
-# What an enrichment's stored document keeps (the rest lives in the article's own columns).
-DOCUMENT_FIELDS = {"entities", "dates", "entity_summary"}
+DOCUMENT_MEMBERS = {"entities", "dates", "entity_summary"}
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,9 @@ class EnrichmentRows:
 
 def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
     """The rows and columns an enrichment is stored as."""
-    # Serialised by pydantic's core in one call: several times faster than dumping each
-    # mention to a dict and those to JSON.
-    document = enrichment.model_dump_json(include=DOCUMENT_FIELDS)
+    # Written as `Article` serialises these members, so that a read splices it in unparsed
+    # (shared/store/wire.py).
+    document = enrichment.model_dump_json(include=DOCUMENT_MEMBERS)
     labels = {e.label.upper() for e in enrichment.entity_summary} or {
         e.label.upper() for e in enrichment.entities
     }
