@@ -32,11 +32,6 @@ def _kwargs() -> dict[str, Any]:
         "row_factory": dict_row,
         "connect_timeout": CONNECT_TIMEOUT_SECONDS,
         "client_encoding": "utf8",
-        # No server-side prepared statements: after five runs PostgreSQL may switch a
-        # prepared statement to a generic plan, blind to the words and entities asked for
-        # (a word query went from 2 to 20 ms at 100,000 articles); it also keeps the pools
-        # usable behind PgBouncer in transaction mode.
-        "prepare_threshold": None,
     }
 
 

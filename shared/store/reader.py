@@ -97,7 +97,7 @@ class Reader:
         query.check()
         sql, params = search.find_sql(query)
         async with self.database.connection() as conn:
-            cur = await conn.execute(sql, params)
+            cur = await conn.execute(sql, params, prepare=search.prepared(query))
             rows = await cur.fetchall()
         return rows[: query.limit], search.page_cursor(rows, query.limit)
 
@@ -125,7 +125,7 @@ class Reader:
         cap = explore.COUNT_CAP
         sql, params = explore.count_sql(query, cap)
         async with self.database.connection() as conn:
-            cur = await conn.execute(sql, params)
+            cur = await conn.execute(sql, params, prepare=search.prepared(query))
             row = await cur.fetchone()
         found = row["n"] if row else 0
         if found > cap:
@@ -140,7 +140,7 @@ class Reader:
         while True:
             sql, params = explore.export_sql(query, after)
             async with self.database.connection() as conn:
-                cur = await conn.execute(sql, params)
+                cur = await conn.execute(sql, params, prepare=search.prepared(query))
                 rows = await cur.fetchall()
                 page = rows[: explore.EXPORT_CHUNK]
                 if not page:
