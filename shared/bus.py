@@ -4,7 +4,7 @@ events channel. Small and bounded: the archive itself is in PostgreSQL."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 import redis
@@ -81,12 +81,17 @@ class Bus:
         """Record histogram observations (seconds; one mapping per article) for /metrics, in
         one round trip."""
         pipe = self._redis.pipeline(transaction=True)
+        self._queue_observations(pipe, observations)
+        if len(pipe):
+            pipe.execute()
+
+    def _queue_observations(
+        self, pipe: redis.client.Pipeline, observations: Sequence[Mapping[str, float]]
+    ) -> None:
         for observed in observations:
             for histogram, seconds in observed.items():
                 for field, amount in observation_fields(histogram, seconds).items():
                     pipe.hincrbyfloat(self._keys.metrics, field, amount)
-        if len(pipe):
-            pipe.execute()
 
     def metrics_snapshot(self) -> dict[str, float]:
         """The counters and histogram buckets the workers recorded."""
@@ -97,8 +102,16 @@ class Bus:
 
     def announce_enriched(self, *summaries: ArticleSummary) -> None:
         """Publish enriched articles' summaries on the events channel (fire and forget)."""
-        pipe = self._redis.pipeline(transaction=False)
+        self.record_enriched(summaries, ())
+
+    def record_enriched(
+        self, summaries: Sequence[ArticleSummary], observations: Sequence[Mapping[str, float]]
+    ) -> None:
+        """Publish enriched articles' summaries (first: clients wait for them) and record
+        their observations (as `observe`), in one round trip."""
+        pipe = self._redis.pipeline(transaction=True)
         for summary in summaries:
             pipe.publish(self._keys.enriched_events, summary.model_dump_json())
+        self._queue_observations(pipe, observations)
         if len(pipe):
             pipe.execute()

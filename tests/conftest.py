@@ -3,6 +3,7 @@ worker, the real model."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,7 +85,7 @@ def settings(redis_url: str, database_url: str) -> Settings:
 @pytest.fixture(scope="session")
 def enrich_worker(
     redis_url: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real `gazette worker enrich` process on the session's Redis and PostgreSQL."""
     log = tmp_path_factory.mktemp("worker") / "enrich.log"
     env = gazette_env(
@@ -92,10 +93,10 @@ def enrich_worker(
         GAZETTE_DATABASE_URL=database_url,
         GAZETTE_ENRICH_CONCURRENCY="1",
     )
-    with gazette_process(["worker", "enrich"], env, log):
+    with gazette_process(["worker", "enrich"], env, log) as process:
         probe = Bus.from_url(redis_url)
         wait_until(
             lambda: probe.live_workers("enrich", 5.0), timeout=60, what=f"enrich worker ({log})"
         )
         probe.close()
-        yield
+        yield process

@@ -10,9 +10,7 @@ from services.enrich.pipeline import load_nlp
 from shared.bus import Bus
 from shared.settings import get_settings
 from shared.store import Store
-
-# One task at a time per pool process: two connections cover a task and the odd overlap.
-WORKER_POOL_SIZE = 2
+from shared.store.db import OneConnection
 
 
 @lru_cache(maxsize=1)
@@ -23,8 +21,9 @@ def worker_nlp() -> Language:
 
 @lru_cache(maxsize=1)
 def worker_store() -> Store:
-    """The archive, connected lazily in each process that uses it (never across a fork)."""
-    return Store.from_settings(get_settings(), max_size=WORKER_POOL_SIZE)
+    """The archive, connected lazily in each process that uses it (never across a fork), on
+    one connection: a pool's threads would slow spaCy in this process (see OneConnection)."""
+    return Store(OneConnection.from_settings(get_settings()))
 
 
 @lru_cache(maxsize=1)

@@ -135,18 +135,18 @@ def _enrich_claimed(article: Article) -> None:
 
 
 def _store_results(results: list[tuple[Article, Enrichment]], took: float) -> None:
-    """One transaction for the results; then the metrics and the events, one round trip each."""
+    """One transaction for the results; then the events and the metrics, one round trip."""
     if not results:
         return
     store, bus = worker_store(), worker_bus()
     summaries = store.mark_many_enriched([(a.id, e) for a, e in results])
     now = datetime.now(UTC)
     per_article = took / len(results)
-    bus.observe(*[
-        {ENRICH_SECONDS: per_article, LATENCY_SECONDS: (now - a.created_at).total_seconds()}
-        for a, _ in results
-    ])  # fmt: skip
-    bus.announce_enriched(*[s for s in summaries if s is not None])
+    bus.record_enriched(
+        [s for s in summaries if s is not None],
+        [{ENRICH_SECONDS: per_article, LATENCY_SECONDS: (now - a.created_at).total_seconds()}
+         for a, _ in results],
+    )  # fmt: skip
     for article, enrichment in results:
         with article_context(article.id):
             log.info(

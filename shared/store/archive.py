@@ -12,7 +12,7 @@ from shared.errors import StoreUnavailable
 from shared.models import Article, ArticleIn, ArticleStatus, Enrichment
 from shared.settings import Settings
 from shared.store import articles, lifecycle, search
-from shared.store.db import Database
+from shared.store.db import Database, Transactions
 from shared.store.query import ArticleQuery, ArticleSummary, Cursor, EntityCount
 from shared.store.relabel import relabel_archive
 from shared.store.rows import entity_count_from_row, summary_from_row
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 class Store:
     """Articles, their enrichment and their queries, in PostgreSQL."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Transactions) -> None:
         self.database = database
 
     @classmethod

@@ -7,8 +7,8 @@ pool's timeout) comes out of here as `StoreUnavailable`, which the API answers a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from typing import Any, Protocol
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
@@ -42,6 +42,16 @@ def _invalid(exc: Exception) -> InvalidQuery:
 
 def _unavailable(exc: Exception) -> StoreUnavailable:
     return StoreUnavailable(f"The database is unavailable ({type(exc).__name__}); try again.")
+
+
+class Transactions(Protocol):
+    """Where the sync store gets its transactions: a pool, or one connection."""
+
+    def connection(self) -> AbstractContextManager[Connection]: ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 class Database:
@@ -90,6 +100,57 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class OneConnection:
+    """One connection, opened on first use and again after it breaks; no pool, so no threads.
+
+    For the enrich worker's processes, which run one task at a time. In a process that has
+    ever started a second thread (a pool's workers), glibc clears `__libc_single_threaded`
+    for good and the C and C++ runtimes take their thread-safe paths: spaCy then runs ~20 %
+    slower (measured: 48 -> 58 ms of CPU per 656-word article, the same with jemalloc).
+    """
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._conn: Connection | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OneConnection:
+        return cls(settings.require_database_url())
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """The connection in a transaction (committed on success, rolled back on error)."""
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(self._url, **_kwargs())
+            conn = self._conn
+            try:
+                yield conn
+            except BaseException:
+                if not conn.closed:
+                    conn.rollback()
+                raise
+            conn.commit()
+        except UNAVAILABLE as exc:
+            self.close()  # reconnect next time
+            raise _unavailable(exc) from exc
+        except (psycopg.DataError, UnicodeEncodeError) as exc:
+            raise _invalid(exc) from exc
+
+    def ping(self) -> bool:
+        try:
+            with self.connection() as conn:
+                conn.execute("SELECT 1")
+            return True
+        except StoreUnavailable:
+            return False
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 class AsyncDatabase:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from shared.errors import FeedNotFound
 from shared.models import Feed, FeedIn, FeedPollOutcome
 from shared.settings import Settings
-from shared.store.db import Database
+from shared.store.db import Database, Transactions
 from shared.store.rows import feed_from_row
 
 FEED_COLUMNS = """
@@ -92,7 +92,7 @@ def _identities(
 class FeedStore:
     """Feeds, their polling schedule and claims, and the entries already queued."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Transactions) -> None:
         self.database = database
 
     @classmethod

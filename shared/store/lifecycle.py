@@ -4,7 +4,9 @@ task, two sweepers, or a retry racing a worker leave one consistent state."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from shared.errors import ArticleNotFound, ArticleNotRetryable
 from shared.models import Article, ArticleStatus, Enrichment, EntitySummary
@@ -60,19 +62,26 @@ WHERE article_id = ANY(%s) AND status = 'processing'
 # A claim that changed nothing: why not.
 CLAIM_REFUSED = {"enriched": "done", "failed": "failed"}
 
-# The status row is the lock: the article's own row is never rewritten by an enrichment.
+# The status rows are the lock: an article's own row is never rewritten by an enrichment.
+# Locked in id order, so that two transactions sharing articles never wait in a cycle.
 LOCK_FOR_ENRICHMENT = """
-SELECT a.title, a.url, a.source, a.published_at, a.published_offset, a.created_at
+SELECT a.id, a.title, a.url, a.source, a.published_at, a.published_offset, a.created_at
 FROM articles a JOIN article_status s ON s.article_id = a.id
-WHERE a.id = %s
+WHERE a.id = ANY(%s)
+ORDER BY a.id
 FOR UPDATE OF s
 """
-DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = %s RETURNING entity_id"
-DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = %s"
-DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = %s"
-ADD_ENTITY = """
+# The entity rows the enrichment replaces. A statement of its own, after the lock: its
+# snapshot then sees whatever an enrichment that held the lock before committed.
+ENTITIES_BEFORE = "SELECT article_id, entity_id FROM article_entities WHERE article_id = ANY(%s)"
+DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = ANY(%s)"
+DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = ANY(%s)"
+DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = ANY(%s)"
+# Every entity row of the batch in one statement: statements are parsed and planned each time
+# (no server-side prepared statements), and an article has ~25 of them.
+ADD_ENTITIES = """
 INSERT INTO article_entities (article_id, entity_id, label, mentions, salience, order_key)
-VALUES (%s, %s, %s, %s, %s, %s)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::float8[], %s::float8[])
 """
 ADD_MENTIONS = """
 INSERT INTO mentions (article_id, entity_ids, labels, starts, ends)
@@ -104,7 +113,7 @@ ON CONFLICT (article_id) DO UPDATE SET
 MARK_ENRICHED = """
 UPDATE article_status SET status = 'enriched', status_since = now(), enriched_at = now(),
     error = NULL
-WHERE article_id = %(id)s
+WHERE article_id = ANY(%s)
 """
 # Only when a dateline filled a missing publication date: it moves the article in the lists.
 FILL_PUBLISHED = """
@@ -154,9 +163,10 @@ def claim_articles(
     """Claim each article as `claim` does: (the articles to run, in the order asked; the ids
     dead-lettered now). The others are enriched, failed or gone: nothing to do."""
     error = f"gave up after {max_attempts} attempts: the worker died or timed out each time"
-    rows = conn.execute(
-        CLAIM_MANY, {"ids": article_ids, "max": max_attempts, "error": error}
-    ).fetchall()
+    with conn.pipeline():  # the transaction's BEGIN goes with it: one round trip
+        rows = conn.execute(
+            CLAIM_MANY, {"ids": article_ids, "max": max_attempts, "error": error}
+        ).fetchall()
     dead = [row["id"] for row in rows if row["status"] == "failed"]
     running = {row["id"]: row for row in rows if row["status"] != "failed"}
     return [article_from_row(running[i]) for i in article_ids if i in running], dead
@@ -182,91 +192,110 @@ def store_enrichments(
 
     Articles are locked in id order and the entity counts changed in one statement in id
     order, so that transactions sharing articles or entities never wait on each other in a
-    cycle.
+    cycle. Two round trips whatever the batch's size (pipelined): one reads, one writes.
     """
-    ordered = sorted(results, key=lambda pair: pair[0])
-    tally = Tally()
-    if judge_labels:
-        tally = Tally(namesakes(conn, (e.entity_id for _, r in ordered for e in r.entity_summary)))
+    latest = dict(sorted(results, key=lambda pair: pair[0]))  # one result per id, in id order
+    ids = list(latest)
+    with conn.pipeline():
+        locked = conn.execute(LOCK_FOR_ENRICHMENT, (ids,))
+        before = conn.execute(ENTITIES_BEFORE, (ids,))
+        names = (e.entity_id for r in latest.values() for e in r.entity_summary)
+        known = namesakes(conn, names) if judge_labels else {}
+        articles = {row["id"]: row for row in locked.fetchall()}
+        replaced: dict[str, list[str]] = {}
+        for row in before.fetchall():
+            replaced.setdefault(row["article_id"], []).append(row["entity_id"])
+    tally = Tally(known)
     delta: dict[str, int] = {}
     seen: dict[str, EntitySummary] = {}
     stored: dict[str, ArticleSummary | None] = {}
-    for article_id, enrichment in ordered:
-        if judge_labels:
-            enrichment = correct(enrichment, tally.corrections(enrichment.entity_summary))
-        found = _store_one(conn, article_id, enrichment, mark_enriched)
-        if found is None:
+    writes = _Writes()
+    for article_id, enrichment in latest.items():
+        article = articles.get(article_id)
+        if article is None:
             stored[article_id] = None
             continue
-        summary, dropped, added = found
-        stored[article_id] = summary
-        for entity_id in dropped:
+        if judge_labels:
+            enrichment = correct(enrichment, tally.corrections(enrichment.entity_summary))
+        stored[article_id], added = writes.add(article, enrichment)
+        for entity_id in replaced.get(article_id, []):
             delta[entity_id] = delta.get(entity_id, 0) - 1
             tally.add(entity_id, "", -1)
         for entity in added:
             delta[entity.entity_id] = delta.get(entity.entity_id, 0) + 1
             seen[entity.entity_id] = entity
             tally.add(entity.entity_id, entity.label.upper(), 1)
-    _count_entities(conn, delta, seen)
+    with conn.pipeline():
+        writes.send(conn, mark_enriched)
+        _count_entities(conn, delta, seen)
     return [stored[article_id] for article_id, _ in results]
 
 
-def _store_one(
-    conn: Connection, article_id: str, enrichment: Enrichment, mark_enriched: bool = True
-) -> tuple[ArticleSummary | None, list[str], list[EntitySummary]] | None:
-    """One article's rows and status; (summary, entity ids dropped, entities added)."""
-    article = conn.execute(LOCK_FOR_ENRICHMENT, (article_id,)).fetchone()
-    if article is None:
-        return None
-    published: datetime | None = article["published_at"]
-    offset: int | None = article["published_offset"]
-    filled = published is None and enrichment.published_at is not None
-    if filled:
-        # A dateline fills a missing publication date; a submitted one is never overwritten.
-        published, offset = enrichment.published_at, utc_offset(enrichment.published_at)
-    rows = enrichment_rows(enrichment)
-    key = order_score(published or article["created_at"], article_id)
-    params = {
-        "id": article_id,
-        "document": rows.document,
-        "labels": rows.labels,
-        "top": rows.top_entities,
-        "published_at": published,
-        "published_offset": offset,
-        "order_key": key,
-    }
-    # Pipelined: the statements go out together and their answers come back together, one
-    # round trip for the lot instead of one each.
-    with conn.pipeline(), conn.cursor() as rows_cur:
-        dropped_cur = conn.execute(DROP_ENTITIES, (article_id,))
-        conn.execute(DROP_MENTIONS, (article_id,))
-        conn.execute(DROP_DATES, (article_id,))
-        if rows.entities:
-            rows_cur.executemany(ADD_ENTITY, [
-                (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
-                for e in rows.entities
-            ])  # fmt: skip
+@dataclass
+class _Writes:
+    """The rows a batch of enrichments writes, sent together."""
+
+    ids: list[str] = field(default_factory=list)
+    entity_rows: list[tuple[str, str, str, int, float, float]] = field(default_factory=list)
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+
+    def add(
+        self, article: dict[str, Any], enrichment: Enrichment
+    ) -> tuple[ArticleSummary, list[EntitySummary]]:
+        """Queue one article's rows; (its summary, its entities)."""
+        article_id: str = article["id"]
+        published: datetime | None = article["published_at"]
+        offset: int | None = article["published_offset"]
+        filled = published is None and enrichment.published_at is not None
+        if filled:
+            # A dateline fills a missing publication date; a submitted one is never overwritten.
+            published, offset = enrichment.published_at, utc_offset(enrichment.published_at)
+        rows = enrichment_rows(enrichment)
+        key = order_score(published or article["created_at"], article_id)
+        self.ids.append(article_id)
+        self.entity_rows.extend(
+            (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
+            for e in rows.entities
+        )
         if rows.mentions:
-            conn.execute(ADD_MENTIONS, (article_id, *map(list, zip(*rows.mentions, strict=True))))
+            self.statements.append(
+                (ADD_MENTIONS, (article_id, *map(list, zip(*rows.mentions, strict=True))))
+            )
         if rows.day_ranges:
             firsts, lasts = zip(*rows.day_ranges, strict=True)
-            conn.execute(ADD_DATES, (article_id, list(firsts), list(lasts)))
-        conn.execute(STORE_ENRICHMENT, params)
-        if mark_enriched:
-            conn.execute(MARK_ENRICHED, params)
+            self.statements.append((ADD_DATES, (article_id, list(firsts), list(lasts))))
+        document = {"id": article_id, "document": rows.document, "labels": rows.labels,
+                    "top": rows.top_entities}  # fmt: skip
+        self.statements.append((STORE_ENRICHMENT, document))
         if filled:
-            conn.execute(FILL_PUBLISHED, params)
-    dropped = [r["entity_id"] for r in dropped_cur.fetchall()]
-    summary = ArticleSummary(
-        id=article_id,
-        title=article["title"],
-        url=article["url"],
-        source=article["source"],
-        published_at=with_offset(published, offset),
-        status=ArticleStatus.ENRICHED,
-        top_entities=rows.top_entity_refs,
-    )
-    return summary, dropped, rows.entities
+            fill = {"id": article_id, "published_at": published,
+                    "published_offset": offset, "order_key": key}  # fmt: skip
+            self.statements.append((FILL_PUBLISHED, fill))
+        summary = ArticleSummary(
+            id=article_id,
+            title=article["title"],
+            url=article["url"],
+            source=article["source"],
+            published_at=with_offset(published, offset),
+            status=ArticleStatus.ENRICHED,
+            top_entities=rows.top_entity_refs,
+        )
+        return summary, rows.entities
+
+    def send(self, conn: Connection, mark_enriched: bool) -> None:
+        """The statements, the rows they replace deleted first (call in a pipeline)."""
+        if not self.ids:
+            return
+        for drop in (DROP_ENTITIES, DROP_MENTIONS, DROP_DATES):
+            conn.execute(drop, (self.ids,))
+        if self.entity_rows:
+            conn.execute(
+                ADD_ENTITIES, [list(column) for column in zip(*self.entity_rows, strict=True)]
+            )
+        for statement, params in self.statements:
+            conn.execute(statement, params)
+        if mark_enriched:
+            conn.execute(MARK_ENRICHED, (self.ids,))
 
 
 def _count_entities(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from shared.models import Enrichment
 from shared.store import lifecycle
-from shared.store.db import Connection, Database
+from shared.store.db import Connection, Transactions
 from shared.store.labels import Correction, correct
 from shared.store.namesakes import archive_fixes
 
@@ -44,7 +44,7 @@ def relabel_batch(
     return [article_id for article_id, _ in results]
 
 
-def relabel_archive(database: Database, batch: int = RELABEL_BATCH) -> int:
+def relabel_archive(database: Transactions, batch: int = RELABEL_BATCH) -> int:
     """Give every article the majority label the archive now has for its names; how many
     articles changed."""
     with database.connection() as conn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.store.db import Connection, Database
+from shared.store.db import Connection, Transactions
 
 PRUNE_BATCH = 500
 
@@ -48,7 +48,7 @@ def prune_batch(conn: Connection, cutoff: datetime, batch: int) -> int:
     return len(ids)
 
 
-def prune(database: Database, cutoff: datetime, batch: int = PRUNE_BATCH) -> int:
+def prune(database: Transactions, cutoff: datetime, batch: int = PRUNE_BATCH) -> int:
     """Delete every article accepted before `cutoff`, batch by batch; how many went."""
     total = 0
     while True:

@@ -1,6 +1,8 @@
 """A real Celery worker process enriches what the store and queue hand it."""
 
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +40,27 @@ def test_worker_enriches_a_submitted_article(settings: Settings) -> None:
         assert text[mention.start : mention.end] == mention.text
     assert any(d.text == "Monday" and d.type == "DATE" for d in article.dates)
     assert article.attempts == 1
+    store.close()
+    bus.close()
+
+
+def test_pool_processes_stay_single_threaded(
+    settings: Settings, enrich_worker: subprocess.Popen[bytes]
+) -> None:
+    """A process that ever started a second thread runs spaCy ~20 % slower for good (see
+    shared/store/db.py, OneConnection): the pool processes keep to their one thread."""
+    store = Store.from_url(settings.require_database_url())
+    bus = Bus.from_url(settings.require_redis_url())
+    queue = EnrichQueue(create_celery_app(settings))
+    text = f"Angela Merkel spoke in Berlin. ({uuid.uuid4().hex[:6]})"
+    accepted, _ = submit_article(store, bus, queue, ArticleIn(title="Threads", text=text))
+    wait_until(lambda: enriched(store, accepted.id), timeout=30, what="enrichment")
+    pid = enrich_worker.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    assert children
+    assert {child: len(list(Path(f"/proc/{child}/task").iterdir())) for child in children} == {
+        child: 1 for child in children
+    }
     store.close()
     bus.close()
 

@@ -59,6 +59,24 @@ def test_re_enrichment_replaces_entities_labels_dates_and_counts(store: Store) -
     assert [e.entity_id for e in top] == ["org:united-nations"]
 
 
+def test_a_batch_replaces_and_counts_like_one_article_at_a_time(store: Store) -> None:
+    ids = [store.save_article(ArticleIn(title=f"T{n}", text=f"Lavrov {n}"))[0] for n in range(3)]
+    lavrov = Enrichment(entity_summary=[summary("person:sergei-lavrov", "Sergei Lavrov", "PERSON")])
+    nations = Enrichment(entity_summary=[summary("org:united-nations", "United Nations", "ORG")])
+    store.mark_enriched(ids[0], lavrov)
+    answers = store.mark_many_enriched(
+        [(ids[2], lavrov), ("gone", nations), (ids[0], nations), (ids[1], lavrov)]
+    )
+    assert [a.id if a else None for a in answers] == [ids[2], None, ids[0], ids[1]]
+    assert [(e.entity_id, e.articles) for e in store.rank_entities(None, None, 10)] == [
+        ("person:sergei-lavrov", 2),
+        ("org:united-nations", 1),
+    ]
+    assert found(store, entity_ids=("org:united-nations",)) == [ids[0]]
+    assert sorted(found(store, entity_ids=("person:sergei-lavrov",))) == sorted(ids[1:])
+    assert store.count_by_status()[ArticleStatus.ENRICHED] == 3
+
+
 def test_a_dateline_found_at_enrichment_moves_the_article_in_every_index(store: Store) -> None:
     dated, _ = store.save_article(
         ArticleIn(title="Dated", text="Old news.", source="w", published_at="2001-01-01")
