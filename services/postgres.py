@@ -106,10 +106,10 @@ class EmbeddedPostgres:
         return [
             str(_bin_dir() / "postgres"), "-D", str(self.data_dir),
             "-h", "127.0.0.1", "-p", str(self.port),
+            *SERVER_SETTINGS,
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
             "-c", "listen_addresses=127.0.0.1",
-            *SERVER_SETTINGS,
         ]  # fmt: skip
 
     def start(self, log: Path | None = None) -> subprocess.Popen[bytes]:
