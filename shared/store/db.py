@@ -6,7 +6,7 @@ pool's timeout) comes out of here as `StoreUnavailable`, which the API answers a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from typing import Any, Protocol
 
@@ -54,6 +54,16 @@ class Transactions(Protocol):
     def close(self) -> None: ...
 
 
+def _ping(connection: Callable[[], AbstractContextManager[Connection]]) -> bool:
+    """Whether the database answers a trivial query through `connection()`."""
+    try:
+        with connection() as conn:
+            conn.execute("SELECT 1")
+        return True
+    except StoreUnavailable:
+        return False
+
+
 class Database:
     """A sync pool; `connection()` is one transaction, committed when the block ends."""
 
@@ -91,12 +101,7 @@ class Database:
             raise _invalid(exc) from exc
 
     def ping(self) -> bool:
-        try:
-            with self.connection() as conn:
-                conn.execute("SELECT 1")
-            return True
-        except StoreUnavailable:
-            return False
+        return _ping(self.connection)
 
     def close(self) -> None:
         self.pool.close()
@@ -140,12 +145,7 @@ class OneConnection:
             raise _invalid(exc) from exc
 
     def ping(self) -> bool:
-        try:
-            with self.connection() as conn:
-                conn.execute("SELECT 1")
-            return True
-        except StoreUnavailable:
-            return False
+        return _ping(self.connection)
 
     def close(self) -> None:
         if self._conn is not None:
