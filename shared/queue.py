@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Iterable
 
 import redis
 from celery import Celery
@@ -19,6 +21,11 @@ ENRICH_BATCH_TASK = "gazette.enrich_articles"
 # Articles per batch task: enough to spread the fixed cost of a task, few enough that a batch
 # stays a fraction of a second of work.
 ENRICH_BATCH_SIZE = 8
+# While a batch's worth of tasks waits for the workers, a new article would wait too: the API
+# then holds articles back a moment (`enrich_hold_seconds`) for a full batch task. Per article,
+# a batch of 8 costs the workers a fraction of 8 tasks' claims, transactions and dispatches
+# (measured on 656-word articles posted one by one: 0.86 -> 1.02 of raw spaCy's words/s).
+HOLD_WHEN_WAITING = ENRICH_BATCH_SIZE
 
 # The ordering that keeps one task on one worker at a time:
 #   enrichment (tens of ms) << soft limit < hard limit < sweeper's stale age < visibility timeout.
@@ -89,13 +96,50 @@ def create_celery_app(settings: Settings) -> Celery:
 
 
 class EnrichQueue:
-    """Sends articles to the enrich workers by id."""
+    """Sends articles to the enrich workers by id.
 
-    def __init__(self, app: Celery, max_depth: int | None = None) -> None:
+    With `hold_seconds`, `hold` keeps articles back for a fuller batch task (see HeldArticles);
+    `close` then publishes what is held.
+    """
+
+    def __init__(
+        self, app: Celery, max_depth: int | None = None, hold_seconds: float = 0.0
+    ) -> None:
         self._app = app
         # Backpressure: how many tasks may wait before submissions are refused.
         self.max_depth: int | None = max_depth or app.conf.get(MAX_DEPTH_CONF)
         self.name = ENRICH_QUEUE
+        self._held = HeldArticles(self._publish_held, hold_seconds) if hold_seconds else None
+
+    @property
+    def holds(self) -> bool:
+        return self._held is not None
+
+    @property
+    def held(self) -> int:
+        """Articles held back, not yet in a task."""
+        return 0 if self._held is None else len(self._held)
+
+    def hold(self, article_ids: Iterable[str]) -> None:
+        """Publish full batches now and hold the rest back a moment (publish at once when
+        this queue does not hold)."""
+        if self._held is None:
+            self._publish_held(list(article_ids))
+        else:
+            self._held.add(article_ids)
+
+    def close(self) -> None:
+        """Publish what is held."""
+        if self._held is not None:
+            self._held.flush()
+
+    def _publish_held(self, article_ids: list[str]) -> None:
+        for first in range(0, len(article_ids), ENRICH_BATCH_SIZE):
+            chunk = article_ids[first : first + ENRICH_BATCH_SIZE]
+            try:
+                self.enqueue_many(chunk)
+            except QueueUnavailable:
+                log.warning("stored but not queued; the sweeper will queue %d", len(chunk))
 
     def enqueue(self, article_id: str) -> None:
         """Publish one enrich task; raises QueueUnavailable when the broker cannot take it."""
@@ -116,3 +160,39 @@ class EnrichQueue:
             raise QueueUnavailable(
                 "The enrichment queue does not answer; try again shortly."
             ) from exc
+
+
+class HeldArticles:
+    """Article ids held back for a full batch: published ENRICH_BATCH_SIZE at a time as they
+    come in, the rest at most `seconds` after the first of them was held (or at `flush`)."""
+
+    def __init__(self, publish: Callable[[list[str]], None], seconds: float) -> None:
+        self._publish = publish
+        self._seconds = seconds
+        self._ids: list[str] = []
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, article_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._ids.extend(article_ids)
+            full = len(self._ids) - len(self._ids) % ENRICH_BATCH_SIZE
+            ready, self._ids = self._ids[:full], self._ids[full:]
+            if self._ids and self._timer is None:
+                self._timer = threading.Timer(self._seconds, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+        if ready:
+            self._publish(ready)
+
+    def flush(self) -> None:
+        with self._lock:
+            ready, self._ids = self._ids, []
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()  # nothing when it is the timer's own call
+        if ready:
+            self._publish(ready)

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # -- reliability --
     # Past this many waiting enrich tasks, submissions are refused with 503 and Retry-After.
     max_queue_depth: int = Field(default=10_000, ge=1)
+    # While a batch's worth of tasks waits, the API holds new articles back up to this long to
+    # send them a batch per task (shared/queue.py); 0: every submission is sent at once.
+    enrich_hold_seconds: float = Field(default=0.1, ge=0, le=10)
     # Deliveries of one article before it is dead-lettered as `failed`.
     max_attempts: int = Field(default=3, ge=1)
     # An article `processing` (or `queued` while the queue is empty) this long is re-queued.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from shared.bus import Bus
 from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
-from shared.queue import ENRICH_BATCH_SIZE, EnrichQueue
+from shared.queue import ENRICH_BATCH_SIZE, HOLD_WHEN_WAITING, EnrichQueue
 from shared.store import Store
 from shared.urls import canonicalize
 
@@ -34,11 +34,15 @@ def submit_articles(
 ) -> list[tuple[Accepted, bool]]:
     """`submit_article` for a batch, stored in one transaction (one round trip for the lot) and
     queued a few articles per task."""
-    ensure_room(bus, queue)
+    waiting = ensure_room(bus, queue)
     saved = store.save_articles([with_canonical_url(article) for article in batch])
     created = [article_id for article_id, new in saved if new]
-    for first in range(0, len(created), ENRICH_BATCH_SIZE):
-        send_many(queue, created[first : first + ENRICH_BATCH_SIZE])
+    if waiting >= HOLD_WHEN_WAITING and queue.holds:
+        # Tasks wait already, so these would too: held a moment, they join a fuller batch.
+        queue.hold(created)
+    else:
+        for first in range(0, len(created), ENRICH_BATCH_SIZE):
+            send_many(queue, created[first : first + ENRICH_BATCH_SIZE])
     answers = []
     for article_id, new in saved:
         if new:
@@ -67,13 +71,15 @@ def retry_article(store: Store, queue: EnrichQueue, article_id: str) -> Accepted
     return Accepted(id=article_id, status=ArticleStatus.QUEUED)
 
 
-def ensure_room(bus: Bus, queue: EnrichQueue) -> None:
-    """Raise QueueFull when more tasks wait than the queue's limit allows."""
+def ensure_room(bus: Bus, queue: EnrichQueue) -> int:
+    """How many tasks wait (0 when the queue has no limit), each held article counted as one;
+    raise QueueFull when more than the queue's limit allows."""
     if queue.max_depth is None:
-        return
-    depth = bus.queue_depth(queue.name)
+        return 0
+    depth = bus.queue_depth(queue.name) + queue.held
     if depth >= queue.max_depth:
         raise QueueFull(depth, queue.max_depth, QUEUE_FULL_RETRY_AFTER_SECONDS)
+    return depth
 
 
 def send_many(queue: EnrichQueue, article_ids: list[str]) -> None:

@@ -51,12 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reader = reader
         app.state.bus = bus
         app.state.feed_store = FeedStore(store.database)
-        app.state.queue = EnrichQueue(create_celery_app(settings))
+        queue = EnrichQueue(create_celery_app(settings), hold_seconds=settings.enrich_hold_seconds)
+        app.state.queue = queue
         event_hub = EventHub(settings.require_redis_url(), Keys(), settings.max_event_clients)
         app.state.event_hub = event_hub
         try:
             yield
         finally:
+            queue.close()
             await event_hub.close()
             await reader.close()
             bus.close()
