@@ -109,7 +109,7 @@ class EnrichQueue:
         # Backpressure: how many tasks may wait before submissions are refused.
         self.max_depth: int | None = max_depth or app.conf.get(MAX_DEPTH_CONF)
         self.name = ENRICH_QUEUE
-        self._held = HeldArticles(self._publish_held, hold_seconds) if hold_seconds else None
+        self._held = HeldArticles(self.send_batches, hold_seconds) if hold_seconds else None
 
     @property
     def holds(self) -> bool:
@@ -124,7 +124,7 @@ class EnrichQueue:
         """Publish full batches now and hold the rest back a moment (publish at once when
         this queue does not hold)."""
         if self._held is None:
-            self._publish_held(list(article_ids))
+            self.send_batches(list(article_ids))
         else:
             self._held.add(article_ids)
 
@@ -133,7 +133,9 @@ class EnrichQueue:
         if self._held is not None:
             self._held.flush()
 
-    def _publish_held(self, article_ids: list[str]) -> None:
+    def send_batches(self, article_ids: list[str]) -> None:
+        """Queue stored articles ENRICH_BATCH_SIZE per task; a broker failure leaves them
+        `queued` in the store for the sweeper (they are accepted)."""
         for first in range(0, len(article_ids), ENRICH_BATCH_SIZE):
             chunk = article_ids[first : first + ENRICH_BATCH_SIZE]
             try:

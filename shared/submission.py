@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from shared.bus import Bus
 from shared.errors import QueueFull, QueueUnavailable
 from shared.models import Accepted, ArticleIn, ArticleStatus
-from shared.queue import ENRICH_BATCH_SIZE, HOLD_WHEN_WAITING, EnrichQueue
+from shared.queue import HOLD_WHEN_WAITING, EnrichQueue
 from shared.store import Store
 from shared.urls import canonicalize
 
@@ -41,8 +41,7 @@ def submit_articles(
         # Tasks wait already, so these would too: held a moment, they join a fuller batch.
         queue.hold(created)
     else:
-        for first in range(0, len(created), ENRICH_BATCH_SIZE):
-            send_many(queue, created[first : first + ENRICH_BATCH_SIZE])
+        queue.send_batches(created)
     answers = []
     for article_id, new in saved:
         if new:
@@ -80,14 +79,6 @@ def ensure_room(bus: Bus, queue: EnrichQueue) -> int:
     if depth >= queue.max_depth:
         raise QueueFull(depth, queue.max_depth, QUEUE_FULL_RETRY_AFTER_SECONDS)
     return depth
-
-
-def send_many(queue: EnrichQueue, article_ids: list[str]) -> None:
-    """Queue stored articles in one task; a broker failure leaves them to the sweeper."""
-    try:
-        queue.enqueue_many(article_ids)
-    except QueueUnavailable:
-        log.warning("stored but not queued; the sweeper will queue %d", len(article_ids))
 
 
 def send(queue: EnrichQueue, article_id: str) -> None:
