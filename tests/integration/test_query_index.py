@@ -135,3 +135,28 @@ def test_a_name_of_several_entities_pages_through_all_of_them_in_order(store: St
     assert found(store, source="s0", entity_keys=("lavrov",), limit=100) == [
         a for a, parity in expected if parity == 0
     ]
+
+
+def test_a_long_articles_words_stay_in_its_row_and_its_text_moves_out(store: Store) -> None:
+    """The tsvector a word query checks article by article is read in place; the text, read
+    only for a page's rows, is the one moved to the TOAST table (migration 0004)."""
+    syllables = ["ka", "lo", "mer", "tis", "van", "dru", "pel", "sor", "nith", "qua", "bex"]
+    words = [
+        syllables[i % 11] + syllables[i // 11 % 11] + syllables[i // 121 % 11] + "ton"
+        for i in range(600)
+    ]
+    article_id, _ = store.save_article(
+        ArticleIn(title="Long dispatch", text=" ".join(words) + ".", published_at="2016-09-23")
+    )
+    with store.database.connection() as conn:
+        row = conn.execute(
+            "SELECT pg_column_toast_chunk_id(search) IS NULL AS words_in_row, "
+            "pg_column_toast_chunk_id(text) IS NOT NULL AS text_moved, "
+            "pg_column_size(search) AS words_bytes FROM articles WHERE id = %s",
+            (article_id,),
+        ).fetchone()
+    assert row is not None
+    assert row["words_bytes"] > 2_000  # too big to stay in the row without migration 0004
+    assert row["words_in_row"] and row["text_moved"]
+    assert found(store, text=f'"{words[300]} {words[301]}"') == [article_id]
+    assert found(store, text=f'"{words[301]} {words[300]}"') == []
