@@ -19,9 +19,23 @@ TEXT_CONFIG = "english"
 # The entity filter: the ids asked for by id, and every entity any normalised name stands for.
 ENTITY_MATCH = "(id = ANY(%(entity_ids)s) OR lookup_keys && %(entity_keys)s)"
 
-# How many of the newest articles a word query checks before it asks the GIN index: ~2.5 µs
-# each (the tsvector is read in place, see migration 0004), ~5 ms for all of them.
-WORDS_WALK = 2_000
+# How many of the newest articles a word query checks before it asks the GIN index: about
+# 5 × √(articles), within these bounds. Each costs 1–3 µs (the tsvector is read in place, see
+# migration 0004). Past the walk, words that meet in fewer than 21 of the walk's length are
+# read from the GIN index, and each of those older matches is then a heap visit (~10 µs): a
+# pair meeting in 0.8 % of 1,000,000 articles has ~8,000. A longer walk leaves fewer such
+# pairs but costs every query that finds nothing, so its best length grows with the archive.
+# Measured on 300 random word pairs at the store: at 1,000,000 articles, walks of 2,000 /
+# 5,000 / 10,000 gave p99 94–143 / 35–43 / 46 ms and means of 12–15 / 12–14 / 18 ms; at
+# 100,000, 2,000 / 5,000 gave p50 4.8 / 10.5 and p99 12.4 / 15.2 ms.
+WORDS_WALK = (1_000, 50_000)
+WORDS_WALK_SCALE = 5.0
+# The walk's length from the planner's count of articles (no scan; kept current by autovacuum).
+WALK_LENGTH = (
+    "SELECT least(%(walk_max)s, greatest(%(walk_min)s, "
+    "(%(walk_scale)s * sqrt(greatest(reltuples, 0)))::int)) AS n "
+    "FROM pg_class WHERE oid = 'articles'::regclass"
+)
 
 RESOLVE_ENTITIES = f"SELECT id FROM entities WHERE {ENTITY_MATCH}"
 
@@ -95,14 +109,15 @@ def prepared(query: ArticleQuery) -> bool | None:
 
 def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     """Articles with the words, newest first, in two steps whose cost follows the answer, not
-    the archive. First the newest `WORDS_WALK` articles (within the other filters' order-key
-    bounds) are checked: words that often come together fill the page there. Only when they
-    don't (words that rarely meet) are the older matches read from the GIN index, whose bitmap
-    is then small, and sorted; `order_key + 0` keeps the planner from walking the whole
-    archive down the order index in search of rare matches (or from reading all of that index
-    to leave out the few articles the walk saw). Both steps handle ids and order
-    keys only; the page's columns are read for its rows alone."""
-    params["walk"] = WORDS_WALK
+    the archive. First the newest articles (about 5 × √(articles), see `WORDS_WALK`) within
+    the other filters' order-key bounds are checked: words that often come together fill the
+    page there. Only when they don't (words that rarely meet) are the older matches read from
+    the GIN index, whose bitmap is then small, and sorted; `order_key + 0` keeps the planner
+    from walking the whole archive down the order index in search of rare matches (or from
+    reading all of that index to leave out the few articles the walk saw). Both steps handle
+    ids and order keys only; the page's columns are read for its rows alone."""
+    params["walk_min"], params["walk_max"] = WORDS_WALK
+    params["walk_scale"] = WORDS_WALK_SCALE
     where = matching(query, params)
     # The walk's bounds: the filters its index serves, whose parameters `matching` has set
     # already (hence a throwaway dict, which also keeps the words out).
@@ -116,14 +131,17 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     # itself the planner trusts its estimate of how often two words meet, which assumes they
     # are independent, and for words that come together it reads every match of the archive
     # from the GIN index only to keep those among the newest: 0.2 s at 1,000,000 articles.)
-    walk = f"(SELECT a.id, a.order_key, a.source_key, a.search {newest} LIMIT %(walk)s) a"
+    walk = (
+        f"(SELECT a.id, a.order_key, a.source_key, a.search {newest} LIMIT (SELECT n FROM walk)) a"
+    )
     return (
-        f"WITH walked AS MATERIALIZED (SELECT a.id, a.order_key FROM {walk}{joins} "
+        f"WITH walk AS MATERIALIZED ({WALK_LENGTH}), "
+        f"walked AS MATERIALIZED (SELECT a.id, a.order_key FROM {walk}{joins} "
         f"WHERE {where} ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s), "
         f"older AS (SELECT a.id, a.order_key FROM articles a{joins} "
         f"WHERE {where} AND (SELECT count(*) FROM walked) < %(limit)s "
         f"AND (a.order_key + 0, a.id) < (SELECT a.order_key, a.id {newest} "
-        "OFFSET %(walk)s - 1 LIMIT 1) "
+        "OFFSET (SELECT n FROM walk) - 1 LIMIT 1) "
         "ORDER BY a.order_key + 0 DESC, a.id DESC LIMIT %(limit)s), "
         "hits AS (SELECT * FROM walked UNION ALL SELECT * FROM older "
         "ORDER BY order_key DESC, id DESC LIMIT %(limit)s) "

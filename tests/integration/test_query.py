@@ -227,7 +227,7 @@ def test_words_find_old_and_new_matches_whatever_the_walk(
     """Word queries check the newest articles first and read older matches from the index:
     with a walk shorter than the archive, matches on both sides of it are listed once, newest
     first, page after page, and filters still apply to both."""
-    monkeypatch.setattr("shared.store.search.WORDS_WALK", walk_size)
+    monkeypatch.setattr("shared.store.search.WORDS_WALK", (walk_size, walk_size))
     expected = []
     for n in range(12):  # every third story has the words; the rest have one word or none
         words = "harbour strike" if n % 3 == 0 else ("harbour" if n % 3 == 1 else "weather")
