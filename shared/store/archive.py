@@ -143,15 +143,7 @@ class Store:
     def find_articles(self, query: ArticleQuery) -> tuple[list[ArticleSummary], Cursor | None]:
         """One page of article summaries matching every filter, newest first."""
         query.check()
-        entity_id = None
-        if search.resolves_first(query):
-            found = search.resolved(
-                query, self.resolve_entities(list(query.entity_ids), list(query.entity_keys))
-            )
-            if found is None:
-                return [], None
-            query, entity_id = found
-        sql, params = search.find_sql(query, entity_id)
+        sql, params = search.find_sql(query)
         with self.database.connection() as conn:
             rows = conn.execute(sql, params, prepare=search.prepared(query)).fetchall()
         return [summary_from_row(r) for r in rows[: query.limit]], search.page_cursor(

@@ -95,16 +95,7 @@ class Reader:
 
     async def _find_rows(self, query: ArticleQuery) -> tuple[list[DictRow], Cursor | None]:
         query.check()
-        entity_id = None
-        if search.resolves_first(query):
-            found = search.resolved(
-                query,
-                await self.resolve_entities(list(query.entity_ids), list(query.entity_keys)),
-            )
-            if found is None:
-                return [], None
-            query, entity_id = found
-        sql, params = search.find_sql(query, entity_id)
+        sql, params = search.find_sql(query)
         async with self.database.connection() as conn:
             cur = await conn.execute(sql, params, prepare=search.prepared(query))
             rows = await cur.fetchall()

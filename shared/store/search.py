@@ -7,7 +7,6 @@ stays right while articles arrive. Pure: builds (sql, params), runs nothing.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from shared.store.query import ArticleQuery, Cursor
@@ -50,30 +49,8 @@ LIMIT %(limit)s
 """
 
 
-def resolved(query: ArticleQuery, entity_ids: list[str]) -> tuple[ArticleQuery, str | None] | None:
-    """`query` once its entity filter has been resolved to `entity_ids`, the known entities it
-    stands for (see `resolves_first`): None when there are none, so that nothing matches; else
-    the query with those ids, and the id when there is one.
-
-    A page of one entity is a statement of its own, its limit written in, so that PostgreSQL
-    keeps one generic plan for it: planning the statement that resolves names and walks every
-    entity they stand for took 0.7–1.3 ms of the 1.0–2.0 ms it cost the database, every time,
-    since a generic plan for it (any number of entities) costs more than a custom one."""
-    if not entity_ids:
-        return None
-    narrowed = replace(query, entity_ids=tuple(entity_ids), entity_keys=())
-    return narrowed, entity_ids[0] if len(entity_ids) == 1 else None
-
-
-def resolves_first(query: ArticleQuery) -> bool:
-    """Whether the entity names of `query` are resolved to ids first (`resolved`), by
-    `RESOLVE_ENTITIES`: for a page newest first, whose walk is per entity."""
-    return query.filters_entity and not query.by_relevance
-
-
-def find_sql(query: ArticleQuery, entity_id: str | None = None) -> tuple[str, dict[str, Any]]:
-    """One page (plus one row, to know whether more follow) of summaries matching `query`;
-    with `entity_id`, its entity filter is that one entity (see `resolved`)."""
+def find_sql(query: ArticleQuery) -> tuple[str, dict[str, Any]]:
+    """One page (plus one row, to know whether more follow) of summaries matching `query`."""
     params: dict[str, Any] = {"limit": query.limit + 1}
     if query.text and query.text.strip():
         params["q"] = query.text
@@ -82,7 +59,7 @@ def find_sql(query: ArticleQuery, entity_id: str | None = None) -> tuple[str, di
         params["after_id"] = query.cursor.article_id
     columns = SUMMARY_COLUMNS
     if query.filters_entity and not query.by_relevance:
-        return _by_entity(query, params, columns, entity_id), params
+        return _by_entity(query, params, columns), params
     if "q" in params and not query.by_relevance:
         return _by_words(query, params, columns), params
     key = "a.order_key"
@@ -111,20 +88,13 @@ def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
     return " AND ".join(where) if where else "TRUE"
 
 
-def _by_entity(
-    query: ArticleQuery, params: dict[str, Any], columns: str, entity_id: str | None
-) -> str:
+def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     """Articles with any of the entities a name stands for, newest first: the page is the
-    newest of the entity walks' articles (with `entity_id`, of that entity's walk alone, and
-    the limit written into the statement so that its generic plan is the custom one)."""
-    if entity_id is None:
-        walk, limit = entity_walk(query, params), "%(limit)s"
-    else:
-        params["entity_id"] = entity_id
-        walk, limit = _one_entity_walk(query, params), str(int(params["limit"]))
+    newest of the entity walks' articles."""
     return (
         f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} "
-        f"WHERE a.id IN ({walk}) ORDER BY a.order_key DESC, a.id DESC LIMIT {limit}"
+        f"WHERE a.id IN ({entity_walk(query, params)}) "
+        "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
     )
 
 
@@ -210,22 +180,8 @@ def entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
     with the limit and the entity, not with the archive."""
     params["entity_ids"] = list(query.entity_ids)
     params["entity_keys"] = list(query.entity_keys)
-    return (
-        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
-        f"LATERAL ({_entity_index_walk(query, params, 'ent.id', '%(limit)s')}) hit"
-    )
-
-
-def _one_entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
-    """`entity_walk` for the one entity `params["entity_id"]`, its limit written in."""
-    return _entity_index_walk(query, params, "%(entity_id)s", str(int(params["limit"])))
-
-
-def _entity_index_walk(query: ArticleQuery, params: dict[str, Any], entity: str, limit: str) -> str:
-    """The newest `limit` articles of `entity` (an SQL expression) passing the other filters,
-    down its (entity_id, order_key) index."""
-    inner = [f"ae.entity_id = {entity}", *_conditions(query, params, "2", "ae.order_key",
-                                                      "ae.article_id")]  # fmt: skip
+    inner = ["ae.entity_id = ent.id", *_conditions(query, params, "2", "ae.order_key",
+                                                   "ae.article_id")]  # fmt: skip
     # Only the tables a filter needs: a bare entity query walks its index alone.
     joins = ""
     if query.source or query.text or query.mentions_from or query.mentions_to:
@@ -235,8 +191,10 @@ def _entity_index_walk(query: ArticleQuery, params: dict[str, Any], entity: str,
     if query.label:
         joins += " JOIN enrichments e2 ON e2.article_id = ae.article_id"
     return (
-        f"SELECT ae.article_id FROM article_entities ae{joins} WHERE {' AND '.join(inner)} "
-        f"ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT {limit}"
+        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
+        f"LATERAL (SELECT ae.article_id FROM article_entities ae{joins} "
+        f"WHERE {' AND '.join(inner)} "
+        "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"
     )
 
 
