@@ -25,9 +25,10 @@ ENTITY_MATCH = "(id = ANY(%(entity_ids)s) OR lookup_keys && %(entity_keys)s)"
 # read from the GIN index, and each of those older matches is then a heap visit (~10 µs): a
 # pair meeting in 0.8 % of 1,000,000 articles has ~8,000. A longer walk leaves fewer such
 # pairs but costs every query that finds nothing, so its best length grows with the archive.
-# Measured at the store: at 1,000,000 articles (300 random word pairs), walks of 2,000 /
-# 5,000 / 10,000 gave p99 94–143 / 35–43 / 46 ms and means of 12–15 / 12–14 / 18 ms; at
-# 100,000 (bench/archive.py's pairs), 2,000 / 5,000 gave p50 4.8 / 10.5 and p99 12.4 / 15.2.
+# Measured at the store (`python -m bench.word_walk`, 300 random word pairs): at 1,000,000
+# articles, walks of 2,000 / 5,000 / 10,000 / this length gave p99 104 / 24 / 34 / 25 ms and
+# means of 10.6 / 10.0 / 14.3 / 11.3 ms; at 100,000 (bench/archive.py's pairs), 2,000 / 5,000
+# gave p50 4.8 / 10.5 and p99 12.4 / 15.2 ms.
 WORDS_WALK = (1_000, 50_000)
 WORDS_WALK_SCALE = 5.0
 # The walk's length from the planner's count of articles (no scan; kept current by autovacuum).
