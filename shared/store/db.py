@@ -44,6 +44,20 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
     return StoreUnavailable(f"The database is unavailable ({type(exc).__name__}); try again.")
 
 
+@contextmanager
+def _translated(on_unavailable: Callable[[], None] | None = None) -> Iterator[None]:
+    """psycopg's and the pool's errors as the store's: the database away as StoreUnavailable
+    (after `on_unavailable`), a value it cannot hold as InvalidQuery."""
+    try:
+        yield
+    except UNAVAILABLE as exc:
+        if on_unavailable is not None:
+            on_unavailable()
+        raise _unavailable(exc) from exc
+    except (psycopg.DataError, UnicodeEncodeError) as exc:
+        raise _invalid(exc) from exc
+
+
 class Transactions(Protocol):
     """Where the sync store gets its transactions: a pool, or one connection."""
 
@@ -92,13 +106,8 @@ class Database:
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """A pooled connection in a transaction (committed on success, rolled back on error)."""
-        try:
-            with self.pool.connection() as conn:
-                yield conn
-        except UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except (psycopg.DataError, UnicodeEncodeError) as exc:
-            raise _invalid(exc) from exc
+        with _translated(), self.pool.connection() as conn:
+            yield conn
 
     def ping(self) -> bool:
         return _ping(self.connection)
@@ -127,7 +136,7 @@ class OneConnection:
     @contextmanager
     def connection(self) -> Iterator[Connection]:
         """The connection in a transaction (committed on success, rolled back on error)."""
-        try:
+        with _translated(on_unavailable=self.close):  # closed: reconnect next time
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(self._url, **_kwargs())
             conn = self._conn
@@ -138,11 +147,6 @@ class OneConnection:
                     conn.rollback()
                 raise
             conn.commit()
-        except UNAVAILABLE as exc:
-            self.close()  # reconnect next time
-            raise _unavailable(exc) from exc
-        except (psycopg.DataError, UnicodeEncodeError) as exc:
-            raise _invalid(exc) from exc
 
     def ping(self) -> bool:
         return _ping(self.connection)
@@ -181,13 +185,9 @@ class AsyncDatabase:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
-        try:
+        with _translated():
             async with self.pool.connection() as conn:
                 yield conn
-        except UNAVAILABLE as exc:
-            raise _unavailable(exc) from exc
-        except (psycopg.DataError, UnicodeEncodeError) as exc:
-            raise _invalid(exc) from exc
 
     async def ping(self) -> bool:
         try:
