@@ -36,6 +36,7 @@ import psycopg
 
 from bench.devset import announce_dev_set, dev_set
 from shared.entity_names import entity_id, tidy_name
+from shared.heap import freeze_long_lived
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 from tests.servers import postgres_process, redis_process
@@ -176,6 +177,9 @@ def drive(base: str, paths: list[str], concurrency: int) -> list[float]:
     """Request every path once from `concurrency` threads, each on its own keep-alive
     connection; the latencies in milliseconds. The stdlib client, because on a two-core
     machine a heavier client competes with the API for the CPU and inflates its tail."""
+    # This process's own full collections (~100,000 objects: the dev set, models) would stall
+    # all its threads at once and count as the API's latency.
+    freeze_long_lived()
     address = urlsplit(base)
     pending = iter(paths)
     lock = threading.Lock()

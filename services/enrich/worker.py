@@ -12,6 +12,7 @@ from celery import Celery, signals
 
 from services.enrich.runtime import worker_nlp
 from shared.bus import Bus
+from shared.heap import freeze_long_lived
 from shared.heartbeat import Heartbeat
 from shared.queue import ENRICH_QUEUE, EnrichQueue, create_celery_app
 from shared.settings import Settings
@@ -46,6 +47,7 @@ def run_enrich_worker(settings: Settings) -> None:
     @signals.worker_init.connect(weak=False)
     def load_model(**_: Any) -> None:
         worker_nlp()  # before the pool forks: children share the loaded model
+        freeze_long_lived()
 
     sweepers: list[Sweeper] = []
 
