@@ -103,16 +103,21 @@ class Tally:
     def corrections(self, summary: Iterable[EntitySummary]) -> dict[str, Correction]:
         """The corrections an article with this entity summary gets; the article is not
         counted yet, and votes for its own ids."""
-        entries = {e.entity_id: e for e in summary if name_key(e.entity_id)}
+        by_name: dict[str, dict[str, EntitySummary]] = {}
+        for entry in summary:
+            if name := name_key(entry.entity_id):
+                by_name.setdefault(name, {})[entry.entity_id] = entry
         fixes: dict[str, Correction] = {}
-        for name in {name_key(e) for e in entries}:
-            ids = dict(self._names.get(name, {}))
+        for name, entries in by_name.items():
+            counted = self._names.get(name, {})
+            if not counted and len(entries) == 1:
+                continue  # a name only this article has: no majority to go by
+            ids = dict(counted)
             for entity_id, entry in entries.items():
-                if name_key(entity_id) == name:
-                    before = ids.get(entity_id, Known(entry.label, 0))
-                    ids[entity_id] = Known(before.label or entry.label, before.articles + 1)
-            fixes.update(archive_corrections(ids))
-        return {e: fix for e, fix in fixes.items() if e in entries}
+                before = ids.get(entity_id, Known(entry.label, 0))
+                ids[entity_id] = Known(before.label or entry.label, before.articles + 1)
+            fixes.update((e, fix) for e, fix in archive_corrections(ids).items() if e in entries)
+        return fixes
 
 
 def correct(enrichment: Enrichment, fixes: Mapping[str, Correction]) -> Enrichment:

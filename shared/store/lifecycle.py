@@ -77,27 +77,29 @@ ENTITIES_BEFORE = "SELECT article_id, entity_id FROM article_entities WHERE arti
 DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = ANY(%s)"
 DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = ANY(%s)"
 DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = ANY(%s)"
+# Arrays are sent in binary (`%b`): in text, psycopg quotes each element through a regular
+# expression (63 µs for 70 entity ids, 14 µs in binary), and an enrichment sends ~25 arrays.
 # Every entity row of the batch in one statement: statements are parsed and planned each time
 # (no server-side prepared statements), and an article has ~25 of them.
 ADD_ENTITIES = """
 INSERT INTO article_entities (article_id, entity_id, label, mentions, salience, order_key)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::float8[], %s::float8[])
+SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::int[], %b::float8[], %b::float8[])
 """
 ADD_MENTIONS = """
 INSERT INTO mentions (article_id, entity_ids, labels, starts, ends)
-VALUES (%s, %s::text[], %s::text[], %s::int4[], %s::int4[])
+VALUES (%s, %b::text[], %b::text[], %b::int4[], %b::int4[])
 """
 ADD_DATES = """
 INSERT INTO mentioned_dates (article_id, days)
 SELECT %s, range_agg(daterange(first, last, '[]'))
-FROM unnest(%s::date[], %s::date[]) AS span(first, last)
+FROM unnest(%b::date[], %b::date[]) AS span(first, last)
 """
 # One statement for every entity the enrichment adds or drops, in id order, so that two
 # enrichments sharing entities lock them in the same order (no deadlock).
 COUNT_ENTITIES = """
 INSERT INTO entities AS e (id, name, label, articles, lookup_keys)
 SELECT id, name, label, articles, string_to_array(lookup_keys, ' ')
-FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::text[])
+FROM unnest(%b::text[], %b::text[], %b::text[], %b::int[], %b::text[])
     AS delta(id, name, label, articles, lookup_keys) ORDER BY id
 ON CONFLICT (id) DO UPDATE SET
     articles = e.articles + EXCLUDED.articles,
@@ -106,7 +108,7 @@ ON CONFLICT (id) DO UPDATE SET
 """
 STORE_ENRICHMENT = """
 INSERT INTO enrichments (article_id, document, labels, top_entities)
-VALUES (%(id)s, %(document)s::json, %(labels)s, %(top)s::jsonb)
+VALUES (%(id)s, %(document)s::json, %(labels)b::text[], %(top)s::jsonb)
 ON CONFLICT (article_id) DO UPDATE SET
     document = EXCLUDED.document, labels = EXCLUDED.labels, top_entities = EXCLUDED.top_entities
 """

@@ -12,7 +12,7 @@ from shared.store.labels import Correction, Known, archive_corrections, name_key
 # person's surname key brings extra rows, which the caller drops).
 NAMESAKES = """
 SELECT id, label, articles FROM entities
-WHERE lookup_keys && %s::text[] AND articles > 0
+WHERE lookup_keys && %b::text[] AND articles > 0
 """
 # The names the archive files under more than one class: the only ones a correction can touch.
 SPLIT_NAMES = """
