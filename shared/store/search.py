@@ -31,6 +31,12 @@ ENTITY_MATCH = "(id = ANY(%(entity_ids)s) OR lookup_keys && %(entity_keys)s)"
 # gave p50 4.8 / 10.5 and p99 12.4 / 15.2 ms.
 WORDS_WALK = (1_000, 50_000)
 WORDS_WALK_SCALE = 5.0
+# The walk's first fifth goes first. Words that meet nowhere in it skip the rest and go straight
+# to the GIN index: most never meet at all, and for them the rest of the walk was pure cost (at
+# 1,000,000 articles, the 57 % of `bench/word_walk.py`'s pairs that meet nowhere took 11.4 ms,
+# of which the GIN index's answer was ~5). Words that would fill a page within the whole walk
+# meet ≥ 4 times in its head on average, so few of those are sent to the index instead.
+WORDS_WALK_HEAD = 5
 # The walk's length from the planner's count of articles (no scan; kept current by autovacuum).
 WALK_LENGTH = (
     "SELECT least(%(walk_max)s, greatest(%(walk_min)s, "
@@ -112,42 +118,58 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     """Articles with the words, newest first, in two steps whose cost follows the answer, not
     the archive. First the newest articles (about 5 × √(articles), see `WORDS_WALK`) within
     the other filters' order-key bounds are checked: words that often come together fill the
-    page there. Only when they don't (words that rarely meet) are the older matches read from
-    the GIN index, whose bitmap is then small, and sorted; `order_key + 0` keeps the planner
-    from walking the whole archive down the order index in search of rare matches (or from
-    reading all of that index to leave out the few articles the walk saw). Both steps handle
-    ids and order keys only; the page's columns are read for its rows alone."""
+    page there, and words that meet nowhere in the walk's head (its first fifth) skip the rest
+    of it. Only when the walk doesn't fill the page (words that rarely meet) are the older
+    matches read from the GIN index, whose bitmap is then small, and sorted; `order_key + 0`
+    keeps the planner from walking the whole archive down the order index in search of rare
+    matches (or from reading all of that index to leave out the few articles the walk saw).
+    Both steps handle ids and order keys only; the page's columns are read for its rows
+    alone."""
     params["walk_min"], params["walk_max"] = WORDS_WALK
     params["walk_scale"] = WORDS_WALK_SCALE
+    params["walk_head"] = WORDS_WALK_HEAD
     where = matching(query, params)
     # The walk's bounds: the filters its index serves, whose parameters `matching` has set
     # already (hence a throwaway dict, which also keeps the words out).
-    bounds = _conditions(_walk_bounds(query), {}, "", "a.order_key", "a.id")
-    newest = f"FROM articles a WHERE {' AND '.join(bounds) or 'TRUE'} " + (
-        "ORDER BY a.order_key DESC, a.id DESC"
-    )
+    bounds = " AND ".join(_conditions(_walk_bounds(query), {}, "", "a.order_key", "a.id"))
+    order = "ORDER BY a.order_key DESC, a.id DESC"
+    newest = f"FROM articles a WHERE {bounds or 'TRUE'} {order}"
     joins = _filter_joins(query)
-    # The walk reads the tsvector through the subquery, where no index can stand in for it:
-    # the newest articles are tested one by one and the walk stops at a full page. (Left to
-    # itself the planner trusts its estimate of how often two words meet, which assumes they
-    # are independent, and for words that come together it reads every match of the archive
-    # from the GIN index only to keep those among the newest: 0.2 s at 1,000,000 articles.)
-    walk = (
-        f"(SELECT a.id, a.order_key, a.source_key, a.search {newest} LIMIT (SELECT n FROM walk)) a"
-    )
+    checked = "SELECT a.id, a.order_key, a.source_key, a.search"
+
+    def row_at(length: str) -> str:
+        """The (order key, id) of the walk's last article at `length` (NULL past the end)."""
+        return f"(SELECT a.order_key, a.id {newest} OFFSET {length} - 1 LIMIT 1)"
+
+    # The walk reads the tsvector through a subquery, where no index can stand in for it: the
+    # newest articles are tested one by one and the walk stops at a full page. (Left to itself
+    # the planner trusts its estimate of how often two words meet, which assumes they are
+    # independent, and for words that come together it reads every match of the archive from
+    # the GIN index only to keep those among the newest: 0.2 s at 1,000,000 articles.)
+    # Its head goes first: words that don't meet once there go straight to the GIN index
+    # (see WORDS_WALK_HEAD), and only those that meet a few times walk the rest.
+    rest_bounds = f"{bounds} AND " if bounds else ""
     return (
-        f"WITH walk AS MATERIALIZED ({WALK_LENGTH}), "
-        f"walked AS MATERIALIZED (SELECT a.id, a.order_key FROM {walk}{joins} "
-        f"WHERE {where} ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s), "
+        f"WITH walk AS MATERIALIZED (SELECT n, greatest(1, n / %(walk_head)s) AS head_n "
+        f"FROM ({WALK_LENGTH}) length), "
+        f"head AS MATERIALIZED (SELECT a.id, a.order_key FROM ({checked} {newest} "
+        f"LIMIT (SELECT head_n FROM walk)) a{joins} WHERE {where} {order} LIMIT %(limit)s), "
+        "reach AS MATERIALIZED (SELECT CASE WHEN found = 0 THEN head_n ELSE n END AS n, "
+        "CASE WHEN found BETWEEN 1 AND %(limit)s - 1 THEN greatest(n - head_n, 0) ELSE 0 END "
+        "AS rest FROM walk, (SELECT count(*) AS found FROM head) h), "
+        f"rest AS MATERIALIZED (SELECT a.id, a.order_key FROM ({checked} FROM articles a "
+        f"WHERE {rest_bounds}(a.order_key, a.id) < {row_at('(SELECT head_n FROM walk)')} "
+        f"{order} LIMIT (SELECT rest FROM reach)) a{joins} WHERE {where} {order} "
+        "LIMIT %(limit)s), "
+        "walked AS (SELECT * FROM head UNION ALL SELECT * FROM rest), "
         f"older AS (SELECT a.id, a.order_key FROM articles a{joins} "
         f"WHERE {where} AND (SELECT count(*) FROM walked) < %(limit)s "
-        f"AND (a.order_key + 0, a.id) < (SELECT a.order_key, a.id {newest} "
-        "OFFSET (SELECT n FROM walk) - 1 LIMIT 1) "
+        f"AND (a.order_key + 0, a.id) < {row_at('(SELECT n FROM reach)')} "
         "ORDER BY a.order_key + 0 DESC, a.id DESC LIMIT %(limit)s), "
         "hits AS (SELECT * FROM walked UNION ALL SELECT * FROM older "
         "ORDER BY order_key DESC, id DESC LIMIT %(limit)s) "
         f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} "
-        "WHERE a.id IN (SELECT id FROM hits) ORDER BY a.order_key DESC, a.id DESC"
+        f"WHERE a.id IN (SELECT id FROM hits) {order}"
     )
 
 

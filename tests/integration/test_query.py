@@ -220,7 +220,7 @@ def test_batch_over_a_thousand_is_refused(corpus: Corpus) -> None:
     assert corpus.titles("q=overflow&limit=5") == []
 
 
-@pytest.mark.parametrize("walk_size", [2, 5, 2000])
+@pytest.mark.parametrize("walk_size", [2, 5, 10, 15, 2000])
 def test_words_find_old_and_new_matches_whatever_the_walk(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch, walk_size: int
 ) -> None:
