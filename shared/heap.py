@@ -12,6 +12,8 @@ no child walks (and so copies) the pages it shares with the others.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def freeze_long_lived() -> int:
@@ -20,3 +22,14 @@ def freeze_long_lived() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+
+@contextmanager
+def long_lived_frozen() -> Iterator[int]:
+    """`freeze_long_lived` for the life of a block (an app's lifespan); thawed after it, so that
+    a process which builds several apps (the tests) still collects the ones it dropped."""
+    frozen = freeze_long_lived()
+    try:
+        yield frozen
+    finally:
+        gc.unfreeze()

@@ -27,7 +27,7 @@ from services.api.routes import (
 from services.api.routes import feeds as feeds_route
 from services.api.routes import metrics as metrics_route
 from shared.bus import Bus
-from shared.heap import freeze_long_lived
+from shared.heap import long_lived_frozen
 from shared.keys import Keys
 from shared.queue import EnrichQueue, create_celery_app
 from shared.settings import Settings, get_settings
@@ -56,9 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.queue = queue
         event_hub = EventHub(settings.require_redis_url(), Keys(), settings.max_event_clients)
         app.state.event_hub = event_hub
-        freeze_long_lived()
         try:
-            yield
+            with long_lived_frozen():
+                yield
         finally:
             queue.close()
             await event_hub.close()
