@@ -132,14 +132,22 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     # The walk's bounds: the filters its index serves, whose parameters `matching` has set
     # already (hence a throwaway dict, which also keeps the words out).
     bounds = " AND ".join(_conditions(_walk_bounds(query), {}, "", "a.order_key", "a.id"))
+    bounds = bounds or "TRUE"
     order = "ORDER BY a.order_key DESC, a.id DESC"
-    newest = f"FROM articles a WHERE {bounds or 'TRUE'} {order}"
+    newest = f"FROM articles a WHERE {bounds} {order}"
     joins = _filter_joins(query)
-    checked = "SELECT a.id, a.order_key, a.source_key, a.search"
 
     def row_at(length: str) -> str:
         """The (order key, id) of the walk's last article at `length` (NULL past the end)."""
         return f"(SELECT a.order_key, a.id {newest} OFFSET {length} - 1 LIMIT 1)"
+
+    def matches_among(after: str, length: str) -> str:
+        """The page's worth of matches among the `length` newest articles past `after`."""
+        return (
+            "SELECT a.id, a.order_key FROM (SELECT a.id, a.order_key, a.source_key, a.search "
+            f"FROM articles a WHERE {bounds} AND {after} {order} LIMIT {length}) a{joins} "
+            f"WHERE {where} {order} LIMIT %(limit)s"
+        )
 
     # The walk reads the tsvector through a subquery, where no index can stand in for it: the
     # newest articles are tested one by one and the walk stops at a full page. (Left to itself
@@ -148,19 +156,17 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     # the GIN index only to keep those among the newest: 0.2 s at 1,000,000 articles.)
     # Its head goes first: words that don't meet once there go straight to the GIN index
     # (see WORDS_WALK_HEAD), and only those that meet a few times walk the rest.
-    rest_bounds = f"{bounds} AND " if bounds else ""
+    head = matches_among("TRUE", "(SELECT head_n FROM walk)")
+    after_head = f"(a.order_key, a.id) < {row_at('(SELECT head_n FROM walk)')}"
+    rest = matches_among(after_head, "(SELECT rest FROM reach)")
     return (
         f"WITH walk AS MATERIALIZED (SELECT n, greatest(1, n / %(walk_head)s) AS head_n "
         f"FROM ({WALK_LENGTH}) length), "
-        f"head AS MATERIALIZED (SELECT a.id, a.order_key FROM ({checked} {newest} "
-        f"LIMIT (SELECT head_n FROM walk)) a{joins} WHERE {where} {order} LIMIT %(limit)s), "
+        f"head AS MATERIALIZED ({head}), "
         "reach AS MATERIALIZED (SELECT CASE WHEN found = 0 THEN head_n ELSE n END AS n, "
         "CASE WHEN found BETWEEN 1 AND %(limit)s - 1 THEN greatest(n - head_n, 0) ELSE 0 END "
         "AS rest FROM walk, (SELECT count(*) AS found FROM head) h), "
-        f"rest AS MATERIALIZED (SELECT a.id, a.order_key FROM ({checked} FROM articles a "
-        f"WHERE {rest_bounds}(a.order_key, a.id) < {row_at('(SELECT head_n FROM walk)')} "
-        f"{order} LIMIT (SELECT rest FROM reach)) a{joins} WHERE {where} {order} "
-        "LIMIT %(limit)s), "
+        f"rest AS MATERIALIZED ({rest}), "
         "walked AS (SELECT * FROM head UNION ALL SELECT * FROM rest), "
         f"older AS (SELECT a.id, a.order_key FROM articles a{joins} "
         f"WHERE {where} AND (SELECT count(*) FROM walked) < %(limit)s "
