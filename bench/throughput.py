@@ -3,7 +3,9 @@
 usage: python -m bench.throughput [--articles 600] [--article-words 600] [--workers 2,1]
                                   [--batch 1]
 
-1. Raw spaCy: the `ner` component alone, `nlp.pipe(texts, n_process=2)`, best of two runs.
+1. Raw spaCy: the `ner` component alone, `nlp.pipe(texts, n_process=2)`, best of two runs, as
+   shipped (thinc's BLIS products); then again with numpy's BLAS, as Gazette loads the model,
+   which separates the stack's own overhead from its faster matrix products.
 2. `gazette up` (embedded Redis, a fresh data folder) with 2 enrich processes, then with 1: the
    same texts POSTed to the API (4 client threads) until `/metrics` counts all of them enriched.
 3. On the idle 2-process stack: POST one 600-word article at a time and wait for its event on
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import httpx
 import spacy
+from thinc.api import use_ops
 
 from bench.devset import announce_dev_set, dev_set
 from bench.enriched_events import EnrichedEvents
@@ -65,12 +68,17 @@ def words(texts: list[str]) -> int:
     return sum(len(text.split()) for text in texts)
 
 
-def raw_spacy_words_per_second(count: int, article_words: int, blas_threads: str | None) -> float:
-    """Raw spaCy in a fresh interpreter, so that the BLAS thread setting takes effect at load."""
+def raw_spacy_words_per_second(
+    count: int, article_words: int, blas_threads: str | None, numpy_blas: bool = False
+) -> float:
+    """Raw spaCy in a fresh interpreter, so that the BLAS thread setting takes effect at load.
+    `numpy_blas`: its layers multiply through numpy's BLAS, as Gazette's (`load_nlp`) do."""
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if blas_threads is not None:
         env["OPENBLAS_NUM_THREADS"] = blas_threads
     argv = [sys.executable, "-m", "bench.throughput", "--raw-only", f"--articles={count}"]
+    if numpy_blas:
+        argv.append("--raw-numpy-blas")
     out = subprocess.run(
         [*argv, f"--article-words={article_words}"],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
@@ -78,9 +86,14 @@ def raw_spacy_words_per_second(count: int, article_words: int, blas_threads: str
     return float(out.stdout.split()[-1])
 
 
-def raw_spacy_seconds(texts: list[str]) -> float:
+def raw_spacy_seconds(texts: list[str], numpy_blas: bool = False) -> float:
     """`nlp.pipe` over the texts with the `ner` component only, two processes; best of two."""
-    nlp = spacy.load(MODEL, exclude=[p for p in spacy.load(MODEL).pipe_names if p != "ner"])
+    exclude = [p for p in spacy.load(MODEL).pipe_names if p != "ner"]
+    if numpy_blas:
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(MODEL, exclude=exclude)
+    else:
+        nlp = spacy.load(MODEL, exclude=exclude)
     timings = []
     for _ in range(2):
         started = time.perf_counter()
@@ -223,6 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     parser.add_argument("--workers", default="2,1", help="enrich processes to try, in order")
     parser.add_argument("--raw-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--raw-numpy-blas", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--batch", type=int, default=1, help="articles per POST (>1: POST /articles/batch)"
     )
@@ -231,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     texts = corpus(args.articles, args.article_words)
     total = words(texts)
     if args.raw_only:
-        print(total / raw_spacy_seconds(texts))
+        print(total / raw_spacy_seconds(texts, args.raw_numpy_blas))
         return
     announce_dev_set()
     print(
@@ -239,12 +253,16 @@ def main(argv: list[str] | None = None) -> None:
         f"  cores: {os.cpu_count()}  articles per POST: {args.batch}"
     )
     # The stack's workers run with one BLAS thread per process; raw spaCy is measured both with
-    # the library default and with that setting, and the stack is compared with the faster.
+    # the library default and with that setting, and the stack is compared with the faster. The
+    # stack's model multiplies through numpy's BLAS, not spaCy's default (BLIS): raw spaCy that
+    # way too gives the stack's own overhead, apart from the faster products.
     raws = {}
     for label, blas in (("default BLAS threads", None), ("OPENBLAS_NUM_THREADS=1", "1")):
         raws[label] = raw_spacy_words_per_second(args.articles, args.article_words, blas)
         print(f"raw spaCy ner, nlp.pipe(n_process=2), {label}: {raws[label]:9,.0f} words/s")
     raw = max(raws.values())
+    same_blas = raw_spacy_words_per_second(args.articles, args.article_words, "1", True)
+    print(f"raw spaCy ner, as above, numpy's BLAS as the stack's: {same_blas:9,.0f} words/s")
 
     results = {}
     for concurrency in map(int, args.workers.split(",")):
@@ -255,7 +273,8 @@ def main(argv: list[str] | None = None) -> None:
             busy = metric(client, "gazette_enrich_seconds_sum") - busy_before
             print(
                 f"gazette up, {concurrency} enrich process(es):    {results[concurrency]:9,.0f}"
-                f" words/s  ({results[concurrency] / raw:.2f} of raw spaCy;"
+                f" words/s  ({results[concurrency] / raw:.2f} of raw spaCy,"
+                f" {results[concurrency] / same_blas:.2f} of it on the same BLAS;"
                 f" enrich() alone {total / busy * concurrency:,.0f} words/s)"
             )
             if concurrency == 2:

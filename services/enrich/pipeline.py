@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import use_ops
 
 from services.enrich.dates import extract_dates, find_dateline
 from services.enrich.entities import extract_entities
@@ -29,8 +30,15 @@ class Source:
 
 
 def load_nlp(model: str) -> Language:
-    """Load a spaCy model with only named-entity recognition enabled."""
-    return spacy.load(model, exclude=UNUSED_COMPONENTS)
+    """Load a spaCy model with only named-entity recognition enabled.
+
+    Its layers multiply through numpy's BLAS (OpenBLAS) rather than thinc's default, BLIS:
+    on this project's 2-core VM (AMD EPYC, AVX-512) `ner` on a 600-word article took 35 ms
+    against 46, with the same entities on both dev sets (see docs/scaling.md). The model is
+    the same; only the matrix products' library changes.
+    """
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(model, exclude=UNUSED_COMPONENTS)
 
 
 def enrich(nlp: Language, title: str, text: str, published_at: datetime | None) -> Enrichment:
