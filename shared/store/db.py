@@ -35,6 +35,28 @@ def _kwargs() -> dict[str, Any]:
     }
 
 
+# Every statement Gazette sends is short: a page, an article by id, a batch of writes. Parallel
+# workers pay off for a lone large scan; under the API's concurrent requests they only start
+# processes that compete with the other requests for the same cores. At 1,000,000 articles
+# PostgreSQL planned them for 5 % of two-word queries (the GIN bitmap of older matches); with
+# them off, two-word queries went from 266-296 to 300-350 a second over HTTP, p50 26-28 ->
+# 21-25 ms (bench/api_compare.py, docs/scaling.md). Set per session, not per server, so that
+# it holds on any server.
+SESSION_SETUP = "SET max_parallel_workers_per_gather = 0"
+
+
+def _configure(conn: Connection) -> None:
+    conn.execute(SESSION_SETUP)
+    if not conn.autocommit:
+        conn.commit()
+
+
+async def _configure_async(conn: AsyncConnection) -> None:
+    await conn.execute(SESSION_SETUP)
+    if not conn.autocommit:
+        await conn.commit()
+
+
 def _invalid(exc: Exception) -> InvalidQuery:
     # A value PostgreSQL cannot hold (a NUL character, a lone surrogate) in a query parameter.
     return InvalidQuery(f"The request holds a value the archive cannot hold: {exc}")
@@ -88,6 +110,7 @@ class Database:
             max_size=max_size,
             timeout=timeout,
             kwargs=_kwargs(),
+            configure=_configure,
             open=False,
             name="gazette",
         )
@@ -167,6 +190,7 @@ class AsyncDatabase:
             max_size=max_size,
             timeout=timeout,
             kwargs={**_kwargs(), "autocommit": True},
+            configure=_configure_async,
             open=False,
             name="gazette-read",
         )

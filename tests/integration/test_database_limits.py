@@ -83,3 +83,17 @@ def test_a_stopped_server_is_store_unavailable_within_the_pool_timeout() -> None
 
         wait_until(read_back, timeout=30, interval=0.2, what="the pool reconnects")
         store.close()
+
+
+def test_the_apis_connections_plan_no_parallel_workers(client: TestClient) -> None:
+    # Parallel workers compete with the other requests for the same cores (shared/store/db.py);
+    # the setting is the session's, whatever the server's default.
+    async def read_setting() -> str:
+        async with client.app.state.reader.database.connection() as conn:  # type: ignore[attr-defined]
+            row = await (await conn.execute("SHOW max_parallel_workers_per_gather")).fetchone()
+        return str(row["max_parallel_workers_per_gather"])
+
+    assert client.portal.call(read_setting) == "0"  # type: ignore[union-attr]
+    with client.app.state.store.database.connection() as conn:  # type: ignore[attr-defined]
+        row = conn.execute("SHOW max_parallel_workers_per_gather").fetchone()
+    assert row is not None and row["max_parallel_workers_per_gather"] == "0"
