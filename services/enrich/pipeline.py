@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -29,15 +30,17 @@ class Source:
     published_at: datetime | None
 
 
-def load_nlp(model: str) -> Language:
-    """Load a spaCy model with only named-entity recognition enabled.
+def model_ops() -> AbstractContextManager[None]:
+    """The backend the model's layers are built with: numpy's BLAS (OpenBLAS) for the matrix
+    products rather than thinc's default, BLIS. On this project's 2-core VM (AMD EPYC,
+    AVX-512) `ner` on a 600-word article took 35 ms against 46, with the same entities on both
+    dev sets (see docs/scaling.md); the model and its weights are the same."""
+    return use_ops("numpy", use_blis=False)
 
-    Its layers multiply through numpy's BLAS (OpenBLAS) rather than thinc's default, BLIS:
-    on this project's 2-core VM (AMD EPYC, AVX-512) `ner` on a 600-word article took 35 ms
-    against 46, with the same entities on both dev sets (see docs/scaling.md). The model is
-    the same; only the matrix products' library changes.
-    """
-    with use_ops("numpy", use_blis=False):
+
+def load_nlp(model: str) -> Language:
+    """Load a spaCy model with only named-entity recognition enabled (see `model_ops`)."""
+    with model_ops():
         return spacy.load(model, exclude=UNUSED_COMPONENTS)
 
 
