@@ -12,43 +12,17 @@ usage: python -m bench.api_compare --data-dir DIR --other CHECKOUT [--kinds q,en
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-
-import httpx
 
 from bench.archive import article_count, drive, query_paths
 from bench.devset import announce_dev_set
-from bench.query import percentiles, wait_for
-from tests.servers import free_port, postgres_process, redis_process
+from bench.query import api_server, percentiles
+from tests.servers import postgres_process, redis_process
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@contextmanager
-def api_from(checkout: Path, database_url: str, redis_url: str, log: Path) -> Iterator[str]:
-    """`gazette api` run from `checkout`'s code; its base URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
-    env.update(GAZETTE_REDIS_URL=redis_url, GAZETTE_DATABASE_URL=database_url,
-               GAZETTE_API_PORT=str(port), GAZETTE_LOG_LEVEL="WARNING",
-               PYTHONPATH=str(checkout))  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "services.cli", "api"], cwd=checkout,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: httpx.get(f"{base}/healthz").status_code == 200, str(checkout))
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 def main() -> None:
@@ -71,7 +45,7 @@ def main() -> None:
         print(f"{article_count(pg.url)} articles", flush=True)
         bases = {
             name: apis.enter_context(
-                api_from(checkout, pg.url, broker.url, Path(logs) / f"api-{n}.log")
+                api_server(pg.url, broker.url, Path(logs) / f"api-{n}.log", checkout)
             )
             for n, (name, checkout) in enumerate(checkouts.items())
         }

@@ -69,17 +69,23 @@ def wait_for(probe: object, what: str, timeout: float = 30) -> None:
 
 
 @contextmanager
-def api_server(database_url: str, redis_url: str, log: Path) -> Iterator[str]:
+def api_server(
+    database_url: str, redis_url: str, log: Path, checkout: Path = ROOT
+) -> Iterator[str]:
+    """`gazette api` on a free port, run from `checkout`'s code (this one unless told); its
+    base URL once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     env.update(GAZETTE_REDIS_URL=redis_url, GAZETTE_DATABASE_URL=database_url,
                GAZETTE_API_PORT=str(port), GAZETTE_LOG_LEVEL="WARNING")  # fmt: skip
+    if checkout != ROOT:
+        env["PYTHONPATH"] = str(checkout)
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "services.cli", "api"], cwd=ROOT,
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "api"], cwd=checkout,
                                    env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: httpx.get(f"{base}/healthz").status_code == 200, "the API")
+            wait_for(lambda: httpx.get(f"{base}/healthz").status_code == 200, str(checkout))
             yield base
         finally:
             process.terminate()

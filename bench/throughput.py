@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import httpx
@@ -89,10 +89,7 @@ def raw_spacy_words_per_second(
 def raw_spacy_seconds(texts: list[str], numpy_blas: bool = False) -> float:
     """`nlp.pipe` over the texts with the `ner` component only, two processes; best of two."""
     exclude = [p for p in spacy.load(MODEL).pipe_names if p != "ner"]
-    if numpy_blas:
-        with model_ops():
-            nlp = spacy.load(MODEL, exclude=exclude)
-    else:
+    with model_ops() if numpy_blas else nullcontext():
         nlp = spacy.load(MODEL, exclude=exclude)
     timings = []
     for _ in range(2):
