@@ -25,11 +25,11 @@ def freeze_long_lived() -> int:
 
 
 @contextmanager
-def long_lived_frozen() -> Iterator[int]:
+def long_lived_frozen() -> Iterator[None]:
     """`freeze_long_lived` for the life of a block (an app's lifespan); thawed after it, so that
     a process which builds several apps (the tests) still collects the ones it dropped."""
-    frozen = freeze_long_lived()
+    freeze_long_lived()
     try:
-        yield frozen
+        yield
     finally:
         gc.unfreeze()

@@ -47,14 +47,11 @@ SESSION_SETUP = "SET max_parallel_workers_per_gather = 0"
 
 def _configure(conn: Connection) -> None:
     conn.execute(SESSION_SETUP)
-    if not conn.autocommit:
-        conn.commit()
+    conn.commit()  # the sync pool's connections run transactions; a new one is handed out idle
 
 
 async def _configure_async(conn: AsyncConnection) -> None:
-    await conn.execute(SESSION_SETUP)
-    if not conn.autocommit:
-        await conn.commit()
+    await conn.execute(SESSION_SETUP)  # the read pool's connections are in autocommit
 
 
 def _invalid(exc: Exception) -> InvalidQuery:
