@@ -33,6 +33,7 @@ import random
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,9 +50,9 @@ from shared.heap import freeze_long_lived
 from shared.models import ArticleIn, DateMention, Enrichment, Entity, EntitySummary
 from shared.store import Store
 from shared.store.articles import insert_params
-from shared.store.lifecycle import COUNT_ENTITIES
+from shared.store.lifecycle import add_new_entities, count_entities
 from shared.store.query import ArticleQuery
-from shared.store.rows import enrichment_rows, lookup_keys
+from shared.store.rows import enrichment_rows
 from tests.servers import postgres_process, redis_process
 
 TAIL_PEOPLE = 100_000
@@ -154,16 +155,17 @@ COPIES = {
     "created_at, url_digest, content_digest, order_key",
     "article_status": "article_id, status, attempts, status_since, enriched_at",
     "enrichments": "article_id, document, labels, top_entities",
-    "article_entities": "article_id, entity_id, label, mentions, salience, order_key",
-    "mentions": "article_id, entity_ids, labels, starts, ends",
+    "article_entities": "order_key, entity_key, mentions, salience, article_id",
+    "mentions": "article_id, entity_keys, labels, starts, ends",
     "mentioned_dates": "article_id, days",
 }
 
 
 def copy_range(database_url: str, start: int, stop: int) -> float:
     """The same rows as `load_range`, built by the store's own row functions, written with
-    COPY (the backfill path): a batch per transaction, entity counts added at each commit.
-    The seconds spent writing (building the rows left out)."""
+    COPY (the backfill path): a batch per transaction, the entity counts added first (the
+    rows name entities by key, which a new entity gets there). The seconds spent writing
+    (building the rows left out)."""
     writing = 0.0
     with psycopg.connect(database_url) as conn:
         for first in range(start, stop, COPY_BATCH):
@@ -183,7 +185,7 @@ def copy_range(database_url: str, start: int, stop: int) -> float:
                 )
                 for e in rows.entities:
                     tables["article_entities"].append(
-                        (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
+                        (key, e.entity_id, e.mentions, e.salience, article_id)
                     )
                     delta[e.entity_id] = delta.get(e.entity_id, 0) + 1
                     meta[e.entity_id] = e
@@ -196,19 +198,34 @@ def copy_range(database_url: str, start: int, stop: int) -> float:
                     tables["mentioned_dates"].append((article_id, "{" + days + "}"))
             began = time.perf_counter()
             with conn.cursor() as cur:
+                # New entities committed on their own, so that no row lock is held while
+                # the batch is copied; the counts at the end, as the store does.
+                add_new_entities(conn, meta)
+                conn.commit()
+                cur.execute("SELECT id, key FROM entities WHERE id = ANY(%s)", (sorted(meta),))
+                keys = dict(cur.fetchall())
                 for table, columns in COPIES.items():
                     with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                        for row in tables[table]:
+                        for row in keyed(table, tables[table], keys):
                             copy.write_row(row)
-                ids = sorted(delta)
-                cur.execute(
-                    COUNT_ENTITIES,
-                    (ids, [meta[i].name for i in ids], [meta[i].label.upper() for i in ids],
-                     [delta[i] for i in ids], [" ".join(lookup_keys(meta[i])) for i in ids]),
-                )  # fmt: skip
+                count_entities(conn, delta, meta)
             conn.commit()
             writing += time.perf_counter() - began
     return writing
+
+
+def keyed(
+    table: str, rows: list[tuple[Any, ...]], keys: dict[str, int]
+) -> Iterator[tuple[Any, ...]]:
+    """`rows` of `table` with entity ids turned into the entities' keys."""
+    if table == "article_entities":
+        return ((order, keys[entity], *rest) for order, entity, *rest in rows)
+    if table == "mentions":
+        return (
+            (article_id, [keys.get(e) if e else None for e in entities], *rest)
+            for article_id, entities, *rest in rows
+        )
+    return iter(rows)
 
 
 def load(

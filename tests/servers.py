@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,6 +112,20 @@ def test_redis_url() -> Iterator[str]:
         return
     with redis_process() as server:
         yield server.url
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str, options: str = "") -> Iterator[str]:
+    """A new, empty database on the server of `server_url` (`CREATE DATABASE ... options`),
+    unmigrated; its URL, and dropped when the block ends."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} {options}")
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 # Every archive table; emptied between tests that want a clean archive.

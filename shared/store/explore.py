@@ -54,7 +54,8 @@ def export_sql(query: ArticleQuery, after: Cursor | None) -> tuple[str, dict[str
 TIMELINE = """
 WITH hits AS (
     SELECT date_trunc(%(interval)s, to_timestamp(floor(order_key)) AT TIME ZONE 'UTC')::date AS day
-    FROM article_entities WHERE entity_id = %(entity_id)s
+    FROM article_entities
+    WHERE entity_key = (SELECT key FROM entities WHERE id = %(entity_id)s)
 ), counted AS (
     SELECT day, count(*) AS articles FROM hits GROUP BY day
 ), span AS (
@@ -79,14 +80,16 @@ def timeline_params(entity_id: str, interval: Interval) -> dict[str, Any]:
 
 
 RELATED = """
-WITH mine AS (
-    SELECT article_id FROM article_entities WHERE entity_id = %(entity_id)s
+WITH me AS (
+    SELECT key FROM entities WHERE id = %(entity_id)s
+), mine AS (
+    SELECT article_id FROM article_entities WHERE entity_key = (SELECT key FROM me)
     ORDER BY order_key DESC, article_id DESC LIMIT %(sample)s
 )
 SELECT e.id, e.name, e.label, count(*) AS articles
 FROM mine JOIN article_entities other
-    ON other.article_id = mine.article_id AND other.entity_id <> %(entity_id)s
-JOIN entities e ON e.id = other.entity_id
+    ON other.article_id = mine.article_id AND other.entity_key <> (SELECT key FROM me)
+JOIN entities e ON e.key = other.entity_key
 GROUP BY e.id, e.name, e.label
 ORDER BY articles DESC, e.id
 LIMIT %(limit)s

@@ -73,26 +73,50 @@ FOR UPDATE OF s
 """
 # The entity rows the enrichment replaces. A statement of its own, after the lock: its
 # snapshot then sees whatever an enrichment that held the lock before committed.
-ENTITIES_BEFORE = "SELECT article_id, entity_id FROM article_entities WHERE article_id = ANY(%s)"
+ENTITIES_BEFORE = """
+SELECT ae.article_id, e.id AS entity_id
+FROM article_entities ae JOIN entities e ON e.key = ae.entity_key
+WHERE ae.article_id = ANY(%s)
+"""
 DROP_ENTITIES = "DELETE FROM article_entities WHERE article_id = ANY(%s)"
 DROP_MENTIONS = "DELETE FROM mentions WHERE article_id = ANY(%s)"
 DROP_DATES = "DELETE FROM mentioned_dates WHERE article_id = ANY(%s)"
 # Arrays are sent in binary (`%b`): in text, psycopg quotes each element through a regular
 # expression (63 µs for 70 entity ids, 14 µs in binary), and an enrichment sends ~25 arrays.
-# Every entity row of the batch in one statement: statements are parsed and planned each time
-# (no server-side prepared statements), and an article has ~25 of them.
+# Every entity row and every mention of the batch in one statement each: statements are
+# parsed and planned each time (no server-side prepared statements), and an article has ~25
+# entities and ~40 mentions. Both name entities by id and store their keys (migration 0005),
+# so they run after ADD_NEW_ENTITIES.
 ADD_ENTITIES = """
-INSERT INTO article_entities (article_id, entity_id, label, mentions, salience, order_key)
-SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::int[], %b::float8[], %b::float8[])
+INSERT INTO article_entities (order_key, entity_key, mentions, salience, article_id)
+SELECT r.order_key, e.key, r.mentions, r.salience, r.article_id
+FROM unnest(%b::text[], %b::text[], %b::int[], %b::float8[], %b::float8[])
+    AS r(article_id, entity_id, mentions, salience, order_key)
+JOIN entities e ON e.id = r.entity_id
 """
 ADD_MENTIONS = """
-INSERT INTO mentions (article_id, entity_ids, labels, starts, ends)
-VALUES (%s, %b::text[], %b::text[], %b::int4[], %b::int4[])
+INSERT INTO mentions (article_id, entity_keys, labels, starts, ends)
+SELECT m.article_id, array_agg(e.key ORDER BY m.n), array_agg(m.label ORDER BY m.n),
+    array_agg(m.start ORDER BY m.n), array_agg(m.stop ORDER BY m.n)
+FROM unnest(%b::text[], %b::text[], %b::text[], %b::int4[], %b::int4[])
+    WITH ORDINALITY AS m(article_id, entity_id, label, start, stop, n)
+LEFT JOIN entities e ON e.id = m.entity_id
+GROUP BY m.article_id
 """
 ADD_DATES = """
 INSERT INTO mentioned_dates (article_id, days)
 SELECT %s, range_agg(daterange(first, last, '[]'))
 FROM unnest(%b::date[], %b::date[]) AS span(first, last)
+"""
+# The entities new to the archive, uncounted, so that rows can reference their keys. DO
+# NOTHING locks no existing row: the counts' row locks come last (COUNT_ENTITIES), held only
+# for the end of the transaction. In id order, as everything that takes entity rows.
+ADD_NEW_ENTITIES = """
+INSERT INTO entities (id, name, label, lookup_keys)
+SELECT id, name, label, string_to_array(lookup_keys, ' ')
+FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])
+    AS new(id, name, label, lookup_keys) ORDER BY id
+ON CONFLICT (id) DO NOTHING
 """
 # One statement for every entity the enrichment adds or drops, in id order, so that two
 # enrichments sharing entities lock them in the same order (no deadlock).
@@ -228,8 +252,10 @@ def store_enrichments(
             seen[entity.entity_id] = entity
             tally.add(entity.entity_id, entity.label.upper(), 1)
     with conn.pipeline():
-        writes.send(conn, mark_enriched)
-        _count_entities(conn, delta, seen)
+        writes.send_drops(conn)
+        add_new_entities(conn, seen)
+        writes.send_rows(conn, mark_enriched)
+        count_entities(conn, delta, seen)
     return [stored[article_id] for article_id, _ in results]
 
 
@@ -238,7 +264,8 @@ class _Writes:
     """The rows a batch of enrichments writes, sent together."""
 
     ids: list[str] = field(default_factory=list)
-    entity_rows: list[tuple[str, str, str, int, float, float]] = field(default_factory=list)
+    entity_rows: list[tuple[str, str, int, float, float]] = field(default_factory=list)
+    mention_rows: list[tuple[str, str | None, str, int, int]] = field(default_factory=list)
     statements: list[tuple[str, Any]] = field(default_factory=list)
 
     def add(
@@ -256,13 +283,9 @@ class _Writes:
         key = order_score(published or article["created_at"], article_id)
         self.ids.append(article_id)
         self.entity_rows.extend(
-            (article_id, e.entity_id, e.label.upper(), e.mentions, e.salience, key)
-            for e in rows.entities
+            (article_id, e.entity_id, e.mentions, e.salience, key) for e in rows.entities
         )
-        if rows.mentions:
-            self.statements.append(
-                (ADD_MENTIONS, (article_id, *map(list, zip(*rows.mentions, strict=True))))
-            )
+        self.mention_rows.extend((article_id, *mention) for mention in rows.mentions)
         if rows.day_ranges:
             firsts, lasts = zip(*rows.day_ranges, strict=True)
             self.statements.append((ADD_DATES, (article_id, list(firsts), list(lasts))))
@@ -284,35 +307,49 @@ class _Writes:
         )
         return summary, rows.entities
 
-    def send(self, conn: Connection, mark_enriched: bool) -> None:
-        """The statements, the rows they replace deleted first (call in a pipeline)."""
-        if not self.ids:
-            return
-        for drop in (DROP_ENTITIES, DROP_MENTIONS, DROP_DATES):
-            conn.execute(drop, (self.ids,))
-        if self.entity_rows:
-            conn.execute(
-                ADD_ENTITIES, [list(column) for column in zip(*self.entity_rows, strict=True)]
-            )
+    def send_drops(self, conn: Connection) -> None:
+        """Delete the rows the batch replaces (call in a pipeline, then `send_rows`)."""
+        if self.ids:
+            for drop in (DROP_ENTITIES, DROP_MENTIONS, DROP_DATES):
+                conn.execute(drop, (self.ids,))
+
+    def send_rows(self, conn: Connection, mark_enriched: bool) -> None:
+        """The batch's rows and status change; after `add_new_entities`, as the rows
+        reference entities by key."""
+        for statement, rows in ((ADD_ENTITIES, self.entity_rows),
+                                (ADD_MENTIONS, self.mention_rows)):  # fmt: skip
+            if rows:
+                conn.execute(statement, [list(column) for column in zip(*rows, strict=True)])
         for statement, params in self.statements:
             conn.execute(statement, params)
-        if mark_enriched:
+        if mark_enriched and self.ids:
             conn.execute(MARK_ENRICHED, (self.ids,))
 
 
-def _count_entities(
-    conn: Connection, delta: dict[str, int], meta: dict[str, EntitySummary]
-) -> None:
+def add_new_entities(conn: Connection, entities: dict[str, EntitySummary]) -> None:
+    """Add the entities (by id) the archive does not have yet, with no articles counted."""
+    if entities:
+        conn.execute(ADD_NEW_ENTITIES, _entity_columns(sorted(entities), entities))
+
+
+def count_entities(conn: Connection, delta: dict[str, int], meta: dict[str, EntitySummary]) -> None:
     """Apply the article-count changes: +1 per article now mentioning an entity, -1 per
     article that no longer does."""
     changed = sorted(entity for entity, amount in delta.items() if amount)
-    if not changed:
-        return
-    names = [meta[e].name if e in meta else "" for e in changed]
-    labels = [meta[e].label.upper() if e in meta else "" for e in changed]
+    if changed:
+        ids, names, labels, keys = _entity_columns(changed, meta)
+        conn.execute(COUNT_ENTITIES, (ids, names, labels, [delta[e] for e in changed], keys))
+
+
+def _entity_columns(
+    ids: list[str], meta: dict[str, EntitySummary]
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Ids, names, labels and lookup keys (space-joined), for the entities statements."""
+    names = [meta[e].name if e in meta else "" for e in ids]
+    labels = [meta[e].label.upper() if e in meta else "" for e in ids]
     # Keys are slugs ([0-9a-z-]), so a space joins them safely.
-    keys = [" ".join(lookup_keys(meta[e])) if e in meta else "" for e in changed]
-    conn.execute(COUNT_ENTITIES, (changed, names, labels, [delta[e] for e in changed], keys))
+    keys = [" ".join(lookup_keys(meta[e])) if e in meta else "" for e in ids]
+    return ids, names, labels, keys
 
 
 def mark_failed(conn: Connection, article_id: str, error: str) -> None:

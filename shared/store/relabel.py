@@ -21,7 +21,8 @@ RELABEL_BATCH = 200
 MINORITY_ARTICLES = """
 SELECT e.article_id, e.document::text AS document FROM enrichments e
 WHERE e.article_id IN (
-    SELECT article_id FROM article_entities WHERE entity_id = ANY(%(ids)s)
+    SELECT article_id FROM article_entities
+    WHERE entity_key IN (SELECT key FROM entities WHERE id = ANY(%(ids)s))
 ) AND e.article_id > %(after)s
 ORDER BY e.article_id LIMIT %(limit)s
 """

@@ -23,15 +23,15 @@ FOR UPDATE OF a, s SKIP LOCKED
 # Entity rows locked in id order, as enrichments lock them, so that the two never deadlock.
 LOCK_ENTITIES = """
 SELECT id FROM entities
-WHERE id IN (SELECT entity_id FROM article_entities WHERE article_id = ANY(%s))
+WHERE key IN (SELECT entity_key FROM article_entities WHERE article_id = ANY(%s))
 ORDER BY id
 FOR UPDATE
 """
 UNCOUNT = """
 UPDATE entities e SET articles = e.articles - gone.n
-FROM (SELECT entity_id, count(*) AS n FROM article_entities
-      WHERE article_id = ANY(%s) GROUP BY entity_id ORDER BY entity_id) AS gone
-WHERE e.id = gone.entity_id
+FROM (SELECT entity_key, count(*) AS n FROM article_entities
+      WHERE article_id = ANY(%s) GROUP BY entity_key) AS gone
+WHERE e.key = gone.entity_key
 """
 # Status, enrichment, mentions, mentioned dates, article entities and feed links go with
 # ON DELETE CASCADE.

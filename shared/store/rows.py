@@ -124,10 +124,12 @@ def enrichment_rows(enrichment: Enrichment) -> EnrichmentRows:
         for e in top_entities(enrichment.entity_summary)
     ]
     by_id = {e.entity_id: e for e in enrichment.entity_summary}
-    mentions = [
-        (mention_entity(m.text, m.label, by_id), m.label, m.start, m.end)
-        for m in enrichment.entities
-    ]
+    # An article names its entities many times over: each (text, label) is resolved once.
+    owners = {
+        (text, label): mention_entity(text, label, by_id)
+        for text, label in {(m.text, m.label) for m in enrichment.entities}
+    }
+    mentions = [(owners[m.text, m.label], m.label, m.start, m.end) for m in enrichment.entities]
     spans = sorted(mentioned_spans(enrichment.dates))
     return EnrichmentRows(
         document=document,

@@ -89,8 +89,8 @@ def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
         params["entity_ids"] = list(query.entity_ids)
         params["entity_keys"] = list(query.entity_keys)
         where.append(
-            "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN "
-            f"(SELECT id FROM entities WHERE {ENTITY_MATCH}))"
+            "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_key IN "
+            f"(SELECT key FROM entities WHERE {ENTITY_MATCH}))"
         )
     return " AND ".join(where) if where else "TRUE"
 
@@ -209,7 +209,7 @@ def entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
     with the limit and the entity, not with the archive."""
     params["entity_ids"] = list(query.entity_ids)
     params["entity_keys"] = list(query.entity_keys)
-    inner = ["ae.entity_id = ent.id", *_conditions(query, params, "2", "ae.order_key",
+    inner = ["ae.entity_key = ent.key", *_conditions(query, params, "2", "ae.order_key",
                                                    "ae.article_id")]  # fmt: skip
     # Only the tables a filter needs: a bare entity query walks its index alone.
     joins = ""
@@ -220,7 +220,7 @@ def entity_walk(query: ArticleQuery, params: dict[str, Any]) -> str:
     if query.label:
         joins += " JOIN enrichments e2 ON e2.article_id = ae.article_id"
     return (
-        f"SELECT hit.article_id FROM (SELECT id FROM entities WHERE {ENTITY_MATCH}) ent, "
+        f"SELECT hit.article_id FROM (SELECT key FROM entities WHERE {ENTITY_MATCH}) ent, "
         f"LATERAL (SELECT ae.article_id FROM article_entities ae{joins} "
         f"WHERE {' AND '.join(inner)} "
         "ORDER BY ae.order_key DESC, ae.article_id DESC LIMIT %(limit)s) hit"

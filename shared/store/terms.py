@@ -75,5 +75,6 @@ def day_span(value: str) -> DaySpan | None:
 
 def mentioned_spans(dates: Iterable[DateMention]) -> set[DaySpan]:
     """The distinct day spans of an article's DATE and TIME mentions."""
-    spans = (day_span(d.value) for d in dates if d.type in ("DATE", "TIME"))
-    return {span for span in spans if span is not None}
+    # An article names the same few days many times over: each value is read once.
+    values = {d.value for d in dates if d.type in ("DATE", "TIME")}
+    return {span for span in map(day_span, values) if span is not None}

@@ -89,13 +89,13 @@ def test_postgres_killed_mid_stream_answers_503_then_enriches_every_202_once(
         assert len(spans) == len(set(spans))  # one result, not two appended
     # One row per (article, entity) and entity counts that match them: stored once.
     [(pairs, distinct)] = archive_rows(
-        stack, "SELECT count(*), count(DISTINCT (article_id, entity_id)) FROM article_entities"
+        stack, "SELECT count(*), count(DISTINCT (article_id, entity_key)) FROM article_entities"
     )
     assert pairs == distinct
     assert (
         archive_rows(
             stack,
-            "SELECT e.id FROM entities e LEFT JOIN article_entities ae ON ae.entity_id = e.id "
+            "SELECT e.id FROM entities e LEFT JOIN article_entities ae ON ae.entity_key = e.key "
             "GROUP BY e.id, e.articles HAVING e.articles <> count(ae.article_id)",
         )
         == []

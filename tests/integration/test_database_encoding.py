@@ -3,27 +3,22 @@ hands back bytes unless the connection asks for UTF-8: the archive must still wo
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 
 from shared.models import ArticleIn
 from shared.store import Store
 from shared.store.migrate import migrate
+from tests.servers import scratch_database
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def sql_ascii_url(database_url: str) -> Iterator[str]:
-    name = f"ascii_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' TEMPLATE template0")
-    yield database_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with scratch_database(database_url, "ascii", "ENCODING 'SQL_ASCII' TEMPLATE template0") as url:
+        yield url
 
 
 def test_the_archive_migrates_and_keeps_text_on_a_sql_ascii_database(sql_ascii_url: str) -> None:
