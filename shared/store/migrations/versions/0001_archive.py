@@ -27,9 +27,10 @@ enrichments     The pipeline's answer, one row per enriched article: `document` 
                 label filter and the list view.
 article_entities One row per (article, entity): mentions and salience, with the article's
                 `order_key` copied so that "articles with entity X, newest first" is one index
-                range scan on (entity_id, order_key DESC, article_id DESC).
+                range scan on (entity_id, order_key DESC, article_id DESC). Since 0005 the
+                entity is its integer key, `entities.key`, and the label is left to `entities`.
 mentions        An article's entity mentions, (entity id, label, start, end) each, as four
-                parallel arrays in one row per article.
+                parallel arrays in one row per article (the entity's key since 0005).
 mentioned_dates The days an article's DATE/TIME mentions cover, as one datemultirange per
                 article with a GiST index; a `mentions_date_from/to` filter is an overlap.
 entities        Every entity ever seen with its article count, changed in the transaction that

@@ -18,8 +18,10 @@ mentions        `entity_keys int[]` in place of `entity_ids text[]`: mention k i
                 to no one entity of the article.
 
 The API still speaks entity ids; only `shared/store/` turns them into keys, by joining
-`entities`. Existing rows are converted in place (one pass per table, in this migration's
-transaction).
+`entities`. Existing rows are converted into new tables, which replace the old ones (compact,
+where an UPDATE would leave the mentions table twice its size): one pass per table in this
+migration's transaction, which blocks the archive's writes meanwhile (measured: 21 s for
+100,000 articles, ~23 entities and ~34 mentions each).
 """
 
 from __future__ import annotations
@@ -53,13 +55,24 @@ CREATE INDEX article_entities_article ON article_entities (article_id);
 CREATE INDEX article_entities_newest
     ON article_entities (entity_key, order_key DESC, article_id DESC);
 
-ALTER TABLE mentions ADD COLUMN entity_keys integer[];
-UPDATE mentions m SET entity_keys = (
+CREATE TABLE mentions_keyed (
+    article_id      text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    entity_keys     integer[] NOT NULL,
+    labels          text[] NOT NULL,
+    starts          integer[] NOT NULL,
+    ends            integer[] NOT NULL
+);
+INSERT INTO mentions_keyed (article_id, entity_keys, labels, starts, ends)
+SELECT m.article_id, (
     SELECT array_agg(e.key ORDER BY u.n)
     FROM unnest(m.entity_ids) WITH ORDINALITY AS u(id, n) LEFT JOIN entities e ON e.id = u.id
-);
-ALTER TABLE mentions DROP COLUMN entity_ids;
-ALTER TABLE mentions ALTER COLUMN entity_keys SET NOT NULL;
+), m.labels, m.starts, m.ends
+FROM mentions m;
+DROP TABLE mentions;
+ALTER TABLE mentions_keyed RENAME TO mentions;
+ALTER TABLE mentions RENAME CONSTRAINT mentions_keyed_pkey TO mentions_pkey;
+ALTER TABLE mentions
+    RENAME CONSTRAINT mentions_keyed_article_id_fkey TO mentions_article_id_fkey;
 """
 
 DOWNGRADE = """
