@@ -1,9 +1,19 @@
+import psycopg
 import pytest
 
 from shared.bus import Bus
+from shared.entity_names import entity_id
 from shared.errors import ArticleNotFound
-from shared.models import ArticleIn, ArticleStatus, DateMention, Enrichment, Entity
+from shared.models import (
+    ArticleIn,
+    ArticleStatus,
+    DateMention,
+    Enrichment,
+    Entity,
+    EntitySummary,
+)
 from shared.store import Store
+from shared.store.query import ArticleQuery
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +112,35 @@ def test_a_batch_is_stored_in_order_with_duplicates_answered(store: Store) -> No
     assert [created for _, created in answers] == [True] * 5 + [False]
     assert answers[5][0] == answers[2][0]
     assert store.count_by_status()[ArticleStatus.QUEUED] == 5
+
+
+def test_an_entity_draws_one_key_however_often_it_is_named(store: Store, database_url: str) -> None:
+    """Entity keys are integers (migration 0005): re-enrichments and the thousands of articles
+    naming a known entity must not use up the key space."""
+
+    def keys() -> tuple[int, int]:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute("SELECT count(*), coalesce(max(key), 0) FROM entities").fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    def enrichment(*names: str) -> Enrichment:
+        mentions, summary, at = [], [], 0
+        for name in names:
+            mentions.append(Entity(text=name, label="PERSON", start=at, end=at + len(name)))
+            summary.append(EntitySummary(entity_id=entity_id("PERSON", name), name=name,
+                                         label="PERSON", mentions=1, salience=0.5))  # fmt: skip
+            at += len(name) + len(" and ")
+        return Enrichment(entities=mentions, entity_summary=summary)
+
+    _, first_key = keys()
+    ids = [store.save_article(ArticleIn(title=f"T{n}", text=f"Body {n}"))[0] for n in range(6)]
+    store.mark_many_enriched([(i, enrichment("John Kerry", "Sergei Lavrov")) for i in ids[:3]])
+    for article_id in ids[3:]:
+        store.mark_enriched(article_id, enrichment("John Kerry", "Ban Ki-moon"))
+    store.mark_enriched(ids[0], enrichment("John Kerry", "Sergei Lavrov"))  # enriched again
+    count, last_key = keys()
+    assert count == 3
+    assert last_key - first_key == 3
+    found, _ = store.find_articles(ArticleQuery(entity_ids=("person:john-kerry",), limit=50))
+    assert sorted(a.id for a in found) == sorted(ids)
