@@ -61,7 +61,10 @@ def test_every_operation_conforms_to_its_schema(
                     "--phases", "examples,coverage,fuzzing",
                     "--max-examples", "50",
                     "--seed", "5",
-                    "--workers", "2",
+                    # One worker: with two threads, hypothesis' `ast.parse` of a lambda's source
+                    # now and then hits CPython 3.11's "AST constructor recursion depth mismatch"
+                    # (python/cpython#106905), a crash of the tool's own, not a finding.
+                    "--workers", "1",
                     "--request-timeout", "10",
                     "--generation-database", "none",
                     "--no-color",
