@@ -163,9 +163,9 @@ COPIES = {
 
 def copy_range(database_url: str, start: int, stop: int) -> float:
     """The same rows as `load_range`, built by the store's own row functions, written with
-    COPY (the backfill path): a batch per transaction, the entity counts added first (the
-    rows name entities by key, which a new entity gets there). The seconds spent writing
-    (building the rows left out)."""
+    COPY (the backfill path): a batch per transaction, its new entities committed first (the
+    rows name entities by key, which a new entity gets there) and the counts at its end. The
+    seconds spent writing (building the rows left out)."""
     writing = 0.0
     with psycopg.connect(database_url) as conn:
         for first in range(start, stop, COPY_BATCH):
