@@ -338,7 +338,11 @@ class _Writes:
 def add_new_entities(conn: Connection, entities: dict[str, EntitySummary]) -> None:
     """Add the entities (by id) the archive does not have yet, with no articles counted."""
     if entities:
-        conn.execute(ADD_NEW_ENTITIES, _entity_columns(sorted(entities), entities))
+        ids = sorted(entities)
+        names, labels = _names_and_labels(ids, entities)
+        # Keys are slugs ([0-9a-z-]), so a space joins them safely.
+        keys = [" ".join(lookup_keys(entities[e])) for e in ids]
+        conn.execute(ADD_NEW_ENTITIES, (ids, names, labels, keys))
 
 
 def count_entities(conn: Connection, delta: dict[str, int], meta: dict[str, EntitySummary]) -> None:
@@ -346,20 +350,20 @@ def count_entities(conn: Connection, delta: dict[str, int], meta: dict[str, Enti
     article that no longer does."""
     changed = sorted(entity for entity, amount in delta.items() if amount)
     if changed:
-        ids, names, labels, _ = _entity_columns(changed, meta)
-        conn.execute(LOCK_COUNTED, (ids,))
-        conn.execute(COUNT_ENTITIES, (ids, names, labels, [delta[e] for e in changed]))
+        names, labels = _names_and_labels(changed, meta)
+        conn.execute(LOCK_COUNTED, (changed,))
+        conn.execute(COUNT_ENTITIES, (changed, names, labels, [delta[e] for e in changed]))
 
 
-def _entity_columns(
+def _names_and_labels(
     ids: list[str], meta: dict[str, EntitySummary]
-) -> tuple[list[str], list[str], list[str], list[str]]:
-    """Ids, names, labels and lookup keys (space-joined), for the entities statements."""
-    names = [meta[e].name if e in meta else "" for e in ids]
-    labels = [meta[e].label.upper() if e in meta else "" for e in ids]
-    # Keys are slugs ([0-9a-z-]), so a space joins them safely.
-    keys = [" ".join(lookup_keys(meta[e])) if e in meta else "" for e in ids]
-    return ids, names, labels, keys
+) -> tuple[list[str], list[str]]:
+    """Each entity's name and label as the batch gives them ("" for one it no longer names:
+    its count only goes down, and COUNT_ENTITIES keeps its name)."""
+    return (
+        [meta[e].name if e in meta else "" for e in ids],
+        [meta[e].label.upper() if e in meta else "" for e in ids],
+    )
 
 
 def mark_failed(conn: Connection, article_id: str, error: str) -> None:
