@@ -36,7 +36,7 @@ def _documented(pattern: re.Pattern[str], description: str, example: str) -> obj
     )
 
 
-async def _article_id(
+async def checked_article_id(
     article_id: Annotated[
         str, _documented(HEX_ID, "An article id, as `POST /articles` answered.", "3f2a9c1d0b7e4a66")
     ],
@@ -66,6 +66,6 @@ async def _entity_id(
     return entity_id
 
 
-ArticleId = Annotated[str, Depends(_article_id)]
+ArticleId = Annotated[str, Depends(checked_article_id)]
 FeedId = Annotated[str, Depends(_feed_id)]
 EntityId = Annotated[str, Depends(_entity_id)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, BeforeValidator, Field
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from pydantic_core import to_json
 
 from services.api.deps import BusDep, QueueDep, ReaderDep, StoreDep
@@ -19,10 +19,12 @@ from services.api.filters import (
     entity_filter,
     moment_after,
 )
-from services.api.ids import ArticleId
+from services.api.ids import ArticleId, checked_article_id
+from services.api.lean import serve_lean
 from services.api.models import ArticlePage
 from services.api.problems import problem_responses
 from shared.models import EARLIEST_YEAR, LATEST_YEAR, Accepted, Article, ArticleIn, ArticleStatus
+from shared.store import Reader
 from shared.store.query import MAX_PAGE, ArticleQuery, Cursor
 from shared.submission import submit_article, submit_articles
 
@@ -215,3 +217,34 @@ def post_batch(batch: ArticleBatch, store: StoreDep, bus: BusDep, queue: QueueDe
 )
 async def get_article(article_id: ArticleId, reader: ReaderDep) -> Response:
     return json_response(await reader.get_article_json(article_id))
+
+
+# The two hottest reads, served first by lean routes (services/api/lean.py); the routes above
+# document them and answer whatever the lean ones leave.
+
+
+async def lean_article(request: Request) -> Response:
+    """`get_article`."""
+    article_id = await checked_article_id(request.path_params["article_id"])
+    reader: Reader = request.app.state.reader
+    return json_response(await reader.get_article_json(article_id))
+
+
+async def lean_articles(request: Request) -> Response | None:
+    """`list_articles` for a page of summaries; whole articles and a query string the filters
+    refuse (answered 422 by `list_articles`) are left to it."""
+    params = request.query_params
+    if params.get("include", Include.SUMMARY.value) != Include.SUMMARY.value:
+        return None
+    try:
+        # As FastAPI reads the model: the last of a repeated key; other keys left to the model.
+        filters = ArticleFilters.model_validate(dict(params))
+    except ValidationError:
+        return None
+    reader: Reader = request.app.state.reader
+    items, next_cursor = await reader.find_articles_json(await article_query(filters))
+    return json_response(page_json(items, next_cursor.encode() if next_cursor else None))
+
+
+serve_lean(router, get_article, lean_article)
+serve_lean(router, list_articles, lean_articles)
