@@ -165,12 +165,17 @@ async def list_articles(
     include: Annotated[Include, Query(description="`full`: whole articles.")] = Include.SUMMARY,
 ) -> Response:
     """One page of matching articles; a page stays correct while new articles arrive."""
-    if include is Include.FULL:
-        summaries, next_cursor = await reader.find_articles(query)
-        whole = await reader.get_articles_json([summary.id for summary in summaries])
-        items = b"[" + b",".join(whole) + b"]"
-    else:
-        items, next_cursor = await reader.find_articles_json(query)
+    if include is not Include.FULL:
+        return await summaries_page(reader, query)
+    summaries, next_cursor = await reader.find_articles(query)
+    whole = await reader.get_articles_json([summary.id for summary in summaries])
+    items = b"[" + b",".join(whole) + b"]"
+    return json_response(page_json(items, next_cursor.encode() if next_cursor else None))
+
+
+async def summaries_page(reader: Reader, query: ArticleQuery) -> Response:
+    """A page of summaries, as `list_articles` answers by default."""
+    items, next_cursor = await reader.find_articles_json(query)
     return json_response(page_json(items, next_cursor.encode() if next_cursor else None))
 
 
@@ -242,8 +247,7 @@ async def lean_articles(request: Request) -> Response | None:
     except ValidationError:
         return None
     reader: Reader = request.app.state.reader
-    items, next_cursor = await reader.find_articles_json(await article_query(filters))
-    return json_response(page_json(items, next_cursor.encode() if next_cursor else None))
+    return await summaries_page(reader, await article_query(filters))
 
 
 serve_lean(router, get_article, lean_article)
