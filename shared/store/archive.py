@@ -145,7 +145,7 @@ class Store:
         query.check()
         sql, params = search.find_sql(query)
         with self.database.connection() as conn:
-            rows = conn.execute(sql, params, prepare=search.prepared(query)).fetchall()
+            rows = conn.execute(sql, params, prepare=search.find_prepared(query)).fetchall()
         return [summary_from_row(r) for r in rows[: query.limit]], search.page_cursor(
             rows, query.limit
         )

@@ -97,7 +97,7 @@ class Reader:
         query.check()
         sql, params = search.find_sql(query)
         async with self.database.connection() as conn:
-            cur = await conn.execute(sql, params, prepare=search.prepared(query))
+            cur = await conn.execute(sql, params, prepare=search.find_prepared(query))
             rows = await cur.fetchall()
         return rows[: query.limit], search.page_cursor(rows, query.limit)
 
@@ -140,7 +140,7 @@ class Reader:
         while True:
             sql, params = explore.export_sql(query, after)
             async with self.database.connection() as conn:
-                cur = await conn.execute(sql, params, prepare=search.prepared(query))
+                cur = await conn.execute(sql, params, prepare=search.find_prepared(query))
                 rows = await cur.fetchall()
                 page = rows[: explore.EXPORT_CHUNK]
                 if not page:
