@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -80,8 +81,11 @@ class Cursor:
             score, article_id = json.loads(raw)
             if not isinstance(article_id, str) or isinstance(score, bool):
                 raise TypeError(article_id)
-            return cls(float(score), article_id)
-        except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+            # Every position a page ends at is a finite number; JSON's NaN and Infinity are not.
+            if not math.isfinite(score := float(score)):
+                raise ValueError(score)
+            return cls(score, article_id)
+        except (binascii.Error, ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
             shown = token[:40]
             raise InvalidQuery(f"The cursor {shown!r} is not one this API handed out.") from exc
 

@@ -134,7 +134,9 @@ def _by_words(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     keeps the planner from walking the whole archive down the order index in search of rare
     matches (or from reading all of that index to leave out the few articles the walk saw).
     Both steps handle ids and order keys only; the page's columns are read for its rows
-    alone."""
+    alone. When every other filter bounds the walk (the usual `q`, with a source, a window or
+    a cursor), the database's function takes these steps (`_by_words_function`); with a
+    filter on the status, labels or mentioned dates, this one statement does."""
     params["walk_min"], params["walk_max"] = WORDS_WALK
     params["walk_scale"] = WORDS_WALK_SCALE
     params["walk_head"] = WORDS_WALK_HEAD

@@ -3,6 +3,7 @@ a real PostgreSQL (emptied per test) with articles stored and enriched through t
 
 from __future__ import annotations
 
+import base64
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -271,3 +272,49 @@ def test_word_pages_are_the_same_whichever_way_the_walk_runs(
                 asked = f"q={quote(words)}{bounds}"
                 walked, _ = walk(corpus.client, asked, limit)
                 assert walked == walk(corpus.client, f"{asked}&status=enriched", limit)[0]
+
+
+def cursor_of(raw: str) -> str:
+    """A cursor token carrying `raw` (JSON), as a client could forge one."""
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '[NaN,"x"]',
+        '[Infinity,"x"]',
+        '[-1e999,"x"]',
+        "[1" + "0" * 400 + ',"x"]',  # an integer too large for a float: a cursor too long
+        '[1.5,"a\\u0000b"]',  # a NUL, which no id holds
+        '[1.5,"' + "x" * 5000 + '"]',
+    ],
+)
+def test_a_forged_cursor_is_a_problem_for_every_kind_of_page(corpus: Corpus, raw: str) -> None:
+    """A cursor is a position this API handed out: one that names no position (not a finite
+    number, an id no article can have, longer than any cursor) is refused, whatever the page."""
+    kinds = ("", "q=lavrov&", "q=lavrov&sort=relevance&", "entity=lavrov&",
+             "q=lavrov&status=enriched&")  # fmt: skip
+    for query in kinds:
+        answer = corpus.client.get(f"/articles?{query}cursor={cursor_of(raw)}")
+        assert answer.status_code in (400, 422), (query, answer.text)
+        assert answer.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.parametrize("words", ["the of and", "!!! ???", "-", '""', "or"])
+def test_words_that_name_nothing_find_nothing(corpus: Corpus, words: str) -> None:
+    """Stop words, punctuation and a bare exclusion leave no word to look for: an empty page,
+    not an error, whichever way the words are walked."""
+    for extra in ("", "&status=enriched", "&sort=relevance"):
+        answer = corpus.client.get(f"/articles?q={quote(words)}{extra}")
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"items": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize("field", ["q", "source", "label"])
+def test_a_nul_in_a_filter_is_a_problem_not_a_crash(corpus: Corpus, field: str) -> None:
+    """PostgreSQL text holds no NUL: a filter carrying one is refused as the client's error."""
+    for extra in ("", "&entity=lavrov", "&status=enriched"):
+        answer = corpus.client.get(f"/articles?{field}=lav%00rov{extra}")
+        assert answer.status_code in (400, 422), (extra, answer.text)
+        assert answer.headers["content-type"] == PROBLEM
