@@ -98,12 +98,55 @@ def matching(query: ArticleQuery, params: dict[str, Any]) -> str:
 
 def _by_entity(query: ArticleQuery, params: dict[str, Any], columns: str) -> str:
     """Articles with any of the entities a name stands for, newest first: the page is the
-    newest of the entity walks' articles."""
+    newest of the entity walks' articles. When the other filters only bound the walks (a
+    publication window, the cursor), the database's `articles_with_entities` (migration
+    0007) takes them, its plans made once per connection instead of once per page (a page's
+    mean at the store, c=1, 1,000,000 articles: 1.3–1.5 → 0.94–0.99 ms)."""
+    if query == _entity_walk_bounds(query):
+        walk = _entity_walk_function(query, params)
+    else:
+        walk = entity_walk(query, params)
     return (
         f"SELECT {columns}, a.order_key AS sort_key FROM {ARTICLE_FROM} "
-        f"WHERE a.id IN ({entity_walk(query, params)}) "
+        f"WHERE a.id IN ({walk}) "
         "ORDER BY a.order_key DESC, a.id DESC LIMIT %(limit)s"
     )
+
+
+def _entity_walk_bounds(query: ArticleQuery) -> ArticleQuery:
+    """Only the entity of `query` and the filters that bound its walks: the publication
+    bounds and the cursor."""
+    return ArticleQuery(
+        entity_ids=query.entity_ids,
+        entity_keys=query.entity_keys,
+        published_from=query.published_from,
+        published_before=query.published_before,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+
+
+def _entity_walk_function(query: ArticleQuery, params: dict[str, Any]) -> str:
+    """`entity_walk` as `articles_with_entities` takes it: the ids of up to a page of each
+    entity's articles, newest first; its arguments NULL where a filter is absent."""
+    params["entity_ids"] = list(query.entity_ids)
+    params["entity_keys"] = list(query.entity_keys)
+    _bound_params(query, params)
+    return (
+        "SELECT w.article_id FROM articles_with_entities(%(entity_ids)s::text[], "
+        "%(entity_keys)s::text[], %(limit)s::int, %(low)s::float8, %(high)s::float8, "
+        "%(after_key)s::float8, %(after_id)s::text) w"
+    )
+
+
+def _bound_params(query: ArticleQuery, params: dict[str, Any]) -> None:
+    """The publication bounds' and the cursor's parameters of a walk function, NULL where
+    absent (`find_sql` has set the cursor's, if any)."""
+    low, high = query.published_from, query.published_before
+    params["low"] = bound_score(low) if low is not None else None
+    params["high"] = bound_score(high) if high is not None else None
+    params.setdefault("after_key", None)
+    params.setdefault("after_id", None)
 
 
 def prepared(query: ArticleQuery) -> bool | None:
@@ -204,12 +247,8 @@ def _by_words_function(query: ArticleQuery, params: dict[str, Any], columns: str
     pages, with the walk's plans made once per connection instead of once per query (a word
     query's mean at the store, c=1, 100,000 articles: 2.19 → 1.05 ms). Its arguments are
     NULL where a filter is absent."""
-    low, high = query.published_from, query.published_before
-    params["low"] = bound_score(low) if low is not None else None
-    params["high"] = bound_score(high) if high is not None else None
+    _bound_params(query, params)
     params["source"] = normal_source(query.source) if query.source else None
-    params.setdefault("after_key", None)
-    params.setdefault("after_id", None)
     walk = (
         f"articles_with_words(websearch_to_tsquery('{TEXT_CONFIG}', %(q)s), %(limit)s::int, "
         "%(low)s::float8, %(high)s::float8, %(after_key)s::float8, %(after_id)s::text, "

@@ -318,3 +318,25 @@ def test_a_nul_in_a_filter_is_a_problem_not_a_crash(corpus: Corpus, field: str) 
         answer = corpus.client.get(f"/articles?{field}=lav%00rov{extra}")
         assert answer.status_code in (400, 422), (extra, answer.text)
         assert answer.headers["content-type"] == PROBLEM
+
+
+def test_entity_pages_are_the_same_whichever_way_the_walks_run(corpus: Corpus) -> None:
+    """An entity whose other filters only bound its walks (a publication window, the cursor)
+    is walked by the database's function; with any other filter (the status, which every
+    article passes) by one statement. Both list the same articles in the same order, page
+    after page, for a name that stands for one entity or several."""
+    rng = random.Random(3)
+    people = [("person:sergei-lavrov", "Sergei Lavrov", "PERSON"),
+              ("person:lavrov", "Lavrov", "PERSON"), ("person:john-kerry", "John Kerry", "PERSON")]  # fmt: skip
+    for n in range(40):
+        named = rng.sample(people, rng.randint(1, 2))
+        story = Story(f"Talks {n}", " and ".join(p[1] for p in named) + f" spoke, day {n}.",
+                      f"2017-04-{n % 28 + 1:02d}", entities=named)  # fmt: skip
+        store_story(corpus.store, story)
+    assert len(walk(corpus.client, "entity=lavrov", 100)[0]) > 20  # both Lavrovs
+    for name in ("lavrov", "person:john-kerry", "Sergei Lavrov"):
+        for bounds in ("", "&published_from=2017-04-03&published_to=2017-04-20"):
+            for limit in (1, 3, 25):
+                asked = f"entity={quote(name)}{bounds}"
+                walked, _ = walk(corpus.client, asked, limit)
+                assert walked == walk(corpus.client, f"{asked}&status=enriched", limit)[0]
