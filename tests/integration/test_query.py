@@ -326,8 +326,11 @@ def test_entity_pages_are_the_same_whichever_way_the_walks_run(corpus: Corpus) -
     article passes) by one statement. Both list the same articles in the same order, page
     after page, for a name that stands for one entity or several."""
     rng = random.Random(3)
-    people = [("person:sergei-lavrov", "Sergei Lavrov", "PERSON"),
-              ("person:lavrov", "Lavrov", "PERSON"), ("person:john-kerry", "John Kerry", "PERSON")]  # fmt: skip
+    people = [
+        ("person:sergei-lavrov", "Sergei Lavrov", "PERSON"),
+        ("person:lavrov", "Lavrov", "PERSON"),
+        ("person:john-kerry", "John Kerry", "PERSON"),
+    ]
     for n in range(40):
         named = rng.sample(people, rng.randint(1, 2))
         story = Story(f"Talks {n}", " and ".join(p[1] for p in named) + f" spoke, day {n}.",

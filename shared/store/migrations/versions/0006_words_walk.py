@@ -34,9 +34,38 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-# The walk's statements are written twice, with and without the source, so that each has one
-# plan: the source's walk reads the (source_key, order_key, id) index, the other the order's.
-UPGRADE = """
+# The walk's statements: each is written twice in the function, with and without the source,
+# so that each has one plan (the source's walk reads the (source_key, order_key, id) index,
+# the other the order's). `{bounds}` is where they differ.
+BOUNDS = "a.order_key >= low AND a.order_key < high AND (a.order_key, a.id) < (edge_key, edge_id)"
+ORDER = "ORDER BY a.order_key DESC, a.id DESC"
+
+
+def walk(length: str, rows: str) -> str:
+    """Up to `rows` matches among the `length` newest articles past the edge, newest first."""
+    return (
+        "RETURN QUERY SELECT w.id, w.order_key FROM (SELECT a.id, a.order_key, a.search "
+        f"FROM articles a WHERE {{bounds}} {ORDER} LIMIT {length}) w "
+        f"WHERE w.search @@ words ORDER BY w.order_key DESC, w.id DESC LIMIT {rows};"
+    )
+
+
+def by_source(statement: str, indent: str = "    ") -> str:
+    """`statement` once per plan: for every source, and for the one asked for."""
+    source_bounds = "a.source_key = source_wanted AND " + BOUNDS
+    return (
+        f"IF source_wanted IS NULL THEN\n{indent}    {statement.format(bounds=BOUNDS)}\n"
+        f"{indent}ELSE\n{indent}    {statement.format(bounds=source_bounds)}\n{indent}END IF;"
+    )
+
+
+# The edge: the last leg's last article.
+EDGE = (
+    "SELECT a.order_key, a.id INTO edge_key, edge_id FROM articles a "
+    f"WHERE {{bounds}} {ORDER} OFFSET leg - 1 LIMIT 1;"
+)
+
+UPGRADE = f"""
 CREATE FUNCTION articles_with_words(
     words tsquery, page integer, key_low double precision, key_high double precision,
     cursor_key double precision, cursor_id text, source_wanted text,
@@ -56,29 +85,15 @@ DECLARE
     low double precision := coalesce(key_low, '-infinity');
     high double precision := coalesce(key_high, 'infinity');
 BEGIN
-    SELECT least(walk_max, greatest(walk_min, (walk_scale * sqrt(greatest(reltuples, 0)))::int))
-      INTO n FROM pg_class WHERE oid = 'articles'::regclass;
     IF page < 1 THEN
         RETURN;
     END IF;
+    SELECT least(walk_max, greatest(walk_min, (walk_scale * sqrt(greatest(reltuples, 0)))::int))
+      INTO n FROM pg_class WHERE oid = 'articles'::regclass;
     head_n := greatest(1, n / walk_head);
 
     -- The walk's head: the newest head_n articles within the bounds, tested one by one.
-    IF source_wanted IS NULL THEN
-        RETURN QUERY SELECT w.id, w.order_key FROM (
-            SELECT a.id, a.order_key, a.search FROM articles a
-            WHERE a.order_key >= low AND a.order_key < high
-              AND (a.order_key, a.id) < (edge_key, edge_id)
-            ORDER BY a.order_key DESC, a.id DESC LIMIT head_n) w
-          WHERE w.search @@ words ORDER BY w.order_key DESC, w.id DESC LIMIT page;
-    ELSE
-        RETURN QUERY SELECT w.id, w.order_key FROM (
-            SELECT a.id, a.order_key, a.search FROM articles a
-            WHERE a.source_key = source_wanted AND a.order_key >= low AND a.order_key < high
-              AND (a.order_key, a.id) < (edge_key, edge_id)
-            ORDER BY a.order_key DESC, a.id DESC LIMIT head_n) w
-          WHERE w.search @@ words ORDER BY w.order_key DESC, w.id DESC LIMIT page;
-    END IF;
+    {by_source(walk("head_n", "page"))}
     GET DIAGNOSTICS matched = ROW_COUNT;
     IF matched >= page THEN
         RETURN;
@@ -92,39 +107,14 @@ BEGIN
     leg := head_n;
     walked := head_n;
     LOOP
-        -- The edge: the last leg's last article.
-        IF source_wanted IS NULL THEN
-            SELECT a.order_key, a.id INTO edge_key, edge_id FROM articles a
-            WHERE a.order_key >= low AND a.order_key < high
-              AND (a.order_key, a.id) < (edge_key, edge_id)
-            ORDER BY a.order_key DESC, a.id DESC OFFSET leg - 1 LIMIT 1;
-        ELSE
-            SELECT a.order_key, a.id INTO edge_key, edge_id FROM articles a
-            WHERE a.source_key = source_wanted AND a.order_key >= low AND a.order_key < high
-              AND (a.order_key, a.id) < (edge_key, edge_id)
-            ORDER BY a.order_key DESC, a.id DESC OFFSET leg - 1 LIMIT 1;
-        END IF;
+        {by_source(EDGE, " " * 8)}
         IF NOT FOUND THEN
             RETURN;  -- the leg reached the oldest article within the bounds: none is older
         END IF;
         EXIT WHEN walked >= n;
         leg := n - walked;
         walked := n;
-        IF source_wanted IS NULL THEN
-            RETURN QUERY SELECT w.id, w.order_key FROM (
-                SELECT a.id, a.order_key, a.search FROM articles a
-                WHERE a.order_key >= low AND a.order_key < high
-                  AND (a.order_key, a.id) < (edge_key, edge_id)
-                ORDER BY a.order_key DESC, a.id DESC LIMIT leg) w
-              WHERE w.search @@ words ORDER BY w.order_key DESC, w.id DESC LIMIT page - matched;
-        ELSE
-            RETURN QUERY SELECT w.id, w.order_key FROM (
-                SELECT a.id, a.order_key, a.search FROM articles a
-                WHERE a.source_key = source_wanted AND a.order_key >= low AND a.order_key < high
-                  AND (a.order_key, a.id) < (edge_key, edge_id)
-                ORDER BY a.order_key DESC, a.id DESC LIMIT leg) w
-              WHERE w.search @@ words ORDER BY w.order_key DESC, w.id DESC LIMIT page - matched;
-        END IF;
+        {by_source(walk("leg", "page - matched"), " " * 8)}
         GET DIAGNOSTICS got = ROW_COUNT;
         matched := matched + got;
         IF matched >= page THEN
