@@ -36,6 +36,20 @@ class StoreUnavailable(GazetteError):
     retry_after = 2
 
 
+class QueryTimedOut(GazetteError):
+    """A read ran past its time limit and was cancelled."""
+
+    status = 503
+    title = "Query took too long"
+
+    def __init__(self, seconds: float | None) -> None:
+        limit = f"its {seconds:g} s limit" if seconds is not None else "its time limit"
+        super().__init__(
+            f"The query ran past {limit} and was cancelled. Narrow it: rarer words, a "
+            "publication window, newest first instead of sort=relevance."
+        )
+
+
 class QueueUnavailable(GazetteError):
     status = 503
     title = "Queue unavailable"

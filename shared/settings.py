@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     database_pool_max: int = Field(default=10, ge=1)
     # Seconds a request waits for a free connection before it is answered 503.
     database_pool_timeout: float = Field(default=2.0, gt=0)
+    # Seconds one API read (a page, an article, a count, an export's chunk) may run before
+    # PostgreSQL cancels it and the API answers 503: a costly question (relevance over words in
+    # most of the archive) or a lock held over the tables must not hold a connection for long.
+    database_read_timeout: float = Field(default=5.0, gt=0)
     # Articles older than this (by acceptance) are deleted by `gazette prune` and by the enrich
     # worker's periodic job; 0 keeps everything.
     retention_days: int = Field(default=0, ge=0)

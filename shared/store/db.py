@@ -6,7 +6,7 @@ pool's timeout) comes out of here as `StoreUnavailable`, which the API answers a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from typing import Any, Protocol
 
@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
-from shared.errors import InvalidQuery, StoreUnavailable
+from shared.errors import InvalidQuery, QueryTimedOut, StoreUnavailable
 from shared.settings import Settings
 
 # A connection attempt gives up after this many seconds, so that a dead server is noticed fast.
@@ -50,8 +50,19 @@ def _configure(conn: Connection) -> None:
     conn.commit()  # the sync pool's connections run transactions; a new one is handed out idle
 
 
-async def _configure_async(conn: AsyncConnection) -> None:
-    await conn.execute(SESSION_SETUP)  # the read pool's connections are in autocommit
+def _configure_reads(
+    statement_timeout: float | None,
+) -> Callable[[AsyncConnection], Awaitable[None]]:
+    """The read pool's set-up of a new connection: the session setting, and the time limit of
+    each statement (none when None)."""
+
+    async def configure(conn: AsyncConnection) -> None:
+        await conn.execute(SESSION_SETUP)  # the read pool's connections are in autocommit
+        if statement_timeout is not None:
+            milliseconds = max(1, round(statement_timeout * 1000))
+            await conn.execute(f"SET statement_timeout = {milliseconds}")
+
+    return configure
 
 
 def _invalid(exc: Exception) -> InvalidQuery:
@@ -64,11 +75,16 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
 
 
 @contextmanager
-def _translated(on_unavailable: Callable[[], None] | None = None) -> Iterator[None]:
-    """psycopg's and the pool's errors as the store's: the database away as StoreUnavailable
-    (after `on_unavailable`), a value it cannot hold as InvalidQuery."""
+def _translated(
+    on_unavailable: Callable[[], None] | None = None, statement_timeout: float | None = None
+) -> Iterator[None]:
+    """psycopg's and the pool's errors as the store's: a statement cancelled as QueryTimedOut
+    (its limit `statement_timeout`), the database away as StoreUnavailable (after
+    `on_unavailable`), a value it cannot hold as InvalidQuery."""
     try:
         yield
+    except psycopg.errors.QueryCanceled as exc:  # an OperationalError, but not an outage
+        raise QueryTimedOut(statement_timeout) from exc
     except UNAVAILABLE as exc:
         if on_unavailable is not None:
             on_unavailable()
@@ -180,14 +196,22 @@ class OneConnection:
 class AsyncDatabase:
     """The async pool the API reads through; open it in the app's lifespan."""
 
-    def __init__(self, url: str, min_size: int = 1, max_size: int = 10, timeout: float = 2.0):
+    def __init__(
+        self,
+        url: str,
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 2.0,
+        statement_timeout: float | None = None,
+    ):
+        self.statement_timeout = statement_timeout
         self.pool: AsyncConnectionPool[AsyncConnection] = AsyncConnectionPool(
             url,
             min_size=min(min_size, max_size),
             max_size=max_size,
             timeout=timeout,
             kwargs={**_kwargs(), "autocommit": True},
-            configure=_configure_async,
+            configure=_configure_reads(statement_timeout),
             open=False,
             name="gazette-read",
         )
@@ -199,6 +223,7 @@ class AsyncDatabase:
             settings.database_pool_min,
             settings.database_pool_max,
             settings.database_pool_timeout,
+            settings.database_read_timeout,
         )
 
     async def open(self) -> None:
@@ -206,7 +231,7 @@ class AsyncDatabase:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:
-        with _translated():
+        with _translated(statement_timeout=self.statement_timeout):
             async with self.pool.connection() as conn:
                 yield conn
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -23,18 +24,26 @@ PROBLEM = "application/problem+json"
 POOL_TIMEOUT = 0.5
 
 
+def one_connection_api(database_url: str, redis_url: str, **settings: float) -> TestClient:
+    """An API on an empty archive whose pools hold one connection each (Redis db 9: no worker
+    takes the tasks), with `settings` besides."""
+    empty_archive(database_url)
+    return TestClient(
+        create_app(
+            Settings(
+                redis_url=redis_url.rsplit("/", 1)[0] + "/9",
+                database_url=database_url,
+                database_pool_min=1,
+                database_pool_max=1,
+                **settings,  # type: ignore[arg-type]
+            )
+        )
+    )
+
+
 @pytest.fixture
 def client(database_url: str, redis_url: str) -> Iterator[TestClient]:
-    """An API whose pools hold one connection each (Redis db 9: no worker takes the tasks)."""
-    empty_archive(database_url)
-    settings = Settings(
-        redis_url=redis_url.rsplit("/", 1)[0] + "/9",
-        database_url=database_url,
-        database_pool_min=1,
-        database_pool_max=1,
-        database_pool_timeout=POOL_TIMEOUT,
-    )
-    with TestClient(create_app(settings)) as api:
+    with one_connection_api(database_url, redis_url, database_pool_timeout=POOL_TIMEOUT) as api:
         yield api
 
 
@@ -97,3 +106,28 @@ def test_the_apis_connections_plan_no_parallel_workers(client: TestClient) -> No
     with client.app.state.store.database.connection() as conn:  # type: ignore[attr-defined]
         row = conn.execute("SHOW max_parallel_workers_per_gather").fetchone()
     assert row is not None and row["max_parallel_workers_per_gather"] == "0"
+
+
+READ_TIMEOUT = 0.3
+
+
+def test_a_read_held_past_its_time_limit_is_cancelled_and_answered_503(
+    database_url: str, redis_url: str
+) -> None:
+    """A read that runs too long (here: blocked by a lock held over the articles, as a costly
+    question would run) is cancelled by PostgreSQL at `GAZETTE_DATABASE_READ_TIMEOUT`, and the
+    client gets a 503 problem that says so; the connection is free again for the next read."""
+    with one_connection_api(database_url, redis_url, database_read_timeout=READ_TIMEOUT) as client:
+        article_id = client.post("/articles", json={"title": "T", "text": "Words."}).json()["id"]
+        with psycopg.connect(database_url) as blocker:
+            blocker.execute("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+            for path in (f"/articles/{article_id}", "/articles?q=words", "/articles"):
+                started = time.monotonic()
+                answer = client.get(path)
+                assert time.monotonic() - started < READ_TIMEOUT + 2
+                assert answer.status_code == 503, answer.text
+                assert answer.headers["content-type"] == PROBLEM
+                assert answer.json()["title"] == "Query took too long"
+                assert "0.3 s limit" in answer.json()["detail"]
+            blocker.rollback()
+        assert client.get(f"/articles/{article_id}").json()["title"] == "T"
