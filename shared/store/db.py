@@ -1,7 +1,8 @@
 """Connection pools: a sync one for workers and writes, an async one for the API's reads.
 
 Every way the database can be away (refused, killed mid-query, every connection busy past the
-pool's timeout) comes out of here as `StoreUnavailable`, which the API answers as 503.
+pool's timeout) comes out of here as `StoreUnavailable`, which the API answers as 503; a read
+cancelled at the read pool's statement time limit as `QueryTimedOut`, a 503 that says so.
 """
 
 from __future__ import annotations
