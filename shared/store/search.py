@@ -19,6 +19,7 @@ from shared.store.terms import bound_score, normal_source
 TEXT_CONFIG = "english"
 
 # The entity filter: the ids asked for by id, and every entity any normalised name stands for.
+# `articles_with_entities` (migration 0007) writes it again, in PL/pgSQL: change both together.
 ENTITY_MATCH = "(id = ANY(%(entity_ids)s) OR lookup_keys && %(entity_keys)s)"
 
 # How many of the newest articles a word query checks before it asks the GIN index: about

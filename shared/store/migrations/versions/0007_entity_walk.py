@@ -14,9 +14,14 @@ planning was ~0.5 ms of a page's ~1.3 ms at the store at 1,000,000 articles (`EX
 
 `articles_with_entities` takes the same steps in PL/pgSQL: the name's entities, then one
 index walk per entity, each a statement with one sensible plan for any values, so its generic
-plan is made once per connection. Measured at the store, c=1, 439 names (the 40 most frequent
-entities and a long tail) at 1,000,000 articles, three rounds alternated, the same pages:
-mean 1.33–1.51 → 0.94–0.99 ms, p50 1.26–1.56 → 0.99–1.02.
+plan is made once per connection. What a name stands for is written here as in search.py's
+`ENTITY_MATCH` (change both together; tests/integration/test_query.py compares the two paths'
+pages). Resolving it in the caller's statement instead (`ARRAY(SELECT key FROM entities WHERE
+…)` as the argument) kept one definition but cost the saving: that statement is then planned
+for every page again (mean 1.37–1.45 against 0.80–1.06 ms at 1,000,000 articles). Measured
+at the store, c=1, 439 names (the 40 most frequent entities and a long tail) at 1,000,000
+articles, three rounds alternated, the same pages: mean 1.33–1.51 → 0.94–0.99 ms, p50
+1.26–1.56 → 0.99–1.02.
 
 The arguments: the entity ids asked for and the normalised names (`lookup_keys`) whose
 entities any match, the page's length, the order-key bounds [low, high) and the cursor (the
